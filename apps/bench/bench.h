@@ -1,0 +1,11 @@
+// `uflow bench <what>`: measured figures, never assertions. Each entry prints medians of
+// repeated runs and the machine it ran on.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace uflow::app {
+
+int bench_core(const std::vector<std::string>& args);
+
+}  // namespace uflow::app

@@ -1,0 +1,276 @@
+// `uflow bench core`: our matmul and conv2d against direct library calls of the same shape in
+// the same process, so the ratio isolates what our dispatch adds (planning, allocation,
+// im2col). Figures are medians of repeated runs after warm-up; nothing here asserts.
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "apps/bench/bench.h"
+#include "apps/cli/args.h"
+#include "tensor/cuda/math_mode.h"
+#include "tensor/cuda/runtime.h"
+#include "tensor/ops.h"
+#if defined(UFLOW_WITH_CUDA)
+#include "tensor/cuda/check.h"
+#endif
+
+namespace uflow::app {
+namespace {
+
+constexpr int64_t kGemm = 1024;
+// conv 3×3, 408 → 408 channels, 28×28, batch 8, padding 1 (a U-Flow stage's subnet width).
+constexpr int64_t kN = 8, kC = 408, kH = 28, kW = 28, kK = 3;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double seconds_of(const std::function<void()>& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Alternates the two candidates run by run, so drifting machine load hits both alike.
+std::pair<double, double> race(const std::function<void()>& ours,
+                               const std::function<void()>& direct, int warmup, int runs) {
+  for (int i = 0; i < warmup; ++i) {
+    ours();
+    direct();
+  }
+  std::vector<double> a, b;
+  for (int i = 0; i < runs; ++i) {
+    a.push_back(seconds_of(ours));
+    b.push_back(seconds_of(direct));
+  }
+  return {median(a), median(b)};
+}
+
+void report(const char* what, const char* direct_name, double flops, double t_ours,
+            double t_direct) {
+  const double g_ours = flops / t_ours * 1e-9, g_direct = flops / t_direct * 1e-9;
+  std::printf("%-34s ours %8.1f GFLOP/s (%8.2f ms)   %-22s %8.1f GFLOP/s (%8.2f ms)   ratio %.3f\n",
+              what, g_ours, t_ours * 1e3, direct_name, g_direct, t_direct * 1e3, g_ours / g_direct);
+  std::fflush(stdout);
+}
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+void bench_cpu(int warmup, int runs) {
+  std::printf("CPU: %s; OpenBLAS %s; %d OpenBLAS threads, %d OpenMP threads\n", cpu_model().c_str(),
+              openblas_get_config(), openblas_get_num_threads(), omp_get_max_threads());
+
+  // GEMM: kernels::matmul (planning + output allocation + sgemm) vs cblas_sgemm into a
+  // preallocated output.
+  {
+    const Tensor a = kernels::rand_uniform({kGemm, kGemm}, 1, 0, -1, 1);
+    const Tensor b = kernels::rand_uniform({kGemm, kGemm}, 2, 0, -1, 1);
+    std::vector<float> c(kGemm * kGemm);
+    const auto [t_ours, t_direct] =
+        race([&] { (void)kernels::matmul(a, b); },
+             [&] {
+               cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kGemm, kGemm, kGemm, 1.f,
+                           a.data<float>(), kGemm, b.data<float>(), kGemm, 0.f, c.data(), kGemm);
+             },
+             warmup, runs);
+    report("gemm f32 1024x1024x1024 (cpu)", "cblas_sgemm", 2.0 * kGemm * kGemm * kGemm, t_ours,
+           t_direct);
+  }
+
+  // conv2d: ours (im2col + one sgemm per sample) vs the GEMMs alone on an im2col matrix built
+  // beforehand: the floor for any im2col + GEMM convolution.
+  {
+    const Tensor x = kernels::rand_uniform({kN, kC, kH, kW}, 3, 0, -1, 1);
+    const Tensor w = kernels::rand_uniform({kC, kC, kK, kK}, 4, 0, -0.05, 0.05);
+    Conv2dOptions opt;
+    opt.pad_h = opt.pad_w = 1;
+    const int64_t rows = kC * kK * kK, pixels = kH * kW;
+    // The unfolded input of every sample, (C·3·3, 28·28): row (c, i, j) holds input channel c
+    // shifted by (i - 1, j - 1), zero outside.
+    std::vector<float> col(kN * rows * pixels, 0.f);
+    const std::vector<float> xv = x.to_floats();
+    for (int64_t n = 0; n < kN; ++n)
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t c = r / (kK * kK), i = (r / kK) % kK, j = r % kK;
+        for (int64_t oy = 0; oy < kH; ++oy)
+          for (int64_t ox = 0; ox < kW; ++ox) {
+            const int64_t iy = oy - 1 + i, ix = ox - 1 + j;
+            if (iy >= 0 && iy < kH && ix >= 0 && ix < kW)
+              col[(n * rows + r) * pixels + oy * kW + ox] = xv[((n * kC + c) * kH + iy) * kW + ix];
+          }
+      }
+    std::vector<float> y(kN * kC * pixels);
+    const auto [t_ours, t_direct] =
+        race([&] { (void)kernels::conv2d(x, w, Tensor(), opt); },
+             [&] {
+               for (int64_t n = 0; n < kN; ++n)
+                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kC, pixels, rows, 1.f,
+                             w.data<float>(), rows, col.data() + n * rows * pixels, pixels, 0.f,
+                             y.data() + n * kC * pixels, pixels);
+             },
+             warmup, runs);
+    report("conv2d 3x3 408->408 28x28 b8 (cpu)", "sgemm on im2col", 2.0 * kN * kC * pixels * rows,
+           t_ours, t_direct);
+    // Our result against the direct one, so the figures compare the same computation.
+    const std::vector<float> ours = kernels::conv2d(x, w, Tensor(), opt).to_floats();
+    double worst = 0;
+    for (size_t i = 0; i < ours.size(); ++i)
+      worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - y[i])));
+    std::printf("  (max |ours - direct| = %.2e)\n", worst);
+  }
+}
+
+#if defined(UFLOW_WITH_CUDA)
+// GPU timings use events on the library's stream around each run.
+std::pair<double, double> race_gpu(const std::function<void()>& ours,
+                                   const std::function<void()>& direct, int warmup, int runs) {
+  cudaEvent_t start, stop;
+  UFLOW_CUDA_CHECK(cudaEventCreate(&start));
+  UFLOW_CUDA_CHECK(cudaEventCreate(&stop));
+  auto timed = [&](const std::function<void()>& fn) {
+    UFLOW_CUDA_CHECK(cudaEventRecord(start, cuda::stream()));
+    fn();
+    UFLOW_CUDA_CHECK(cudaEventRecord(stop, cuda::stream()));
+    UFLOW_CUDA_CHECK(cudaEventSynchronize(stop));
+    float ms = 0;
+    UFLOW_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+    return ms * 1e-3;
+  };
+  for (int i = 0; i < warmup; ++i) {
+    timed(ours);
+    timed(direct);
+  }
+  std::vector<double> a, b;
+  for (int i = 0; i < runs; ++i) {
+    a.push_back(timed(ours));
+    b.push_back(timed(direct));
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return {median(a), median(b)};
+}
+
+void bench_cuda(int warmup, int runs) {
+  cudaDeviceProp prop{};
+  int dev = 0;
+  UFLOW_CUDA_CHECK(cudaGetDevice(&dev));
+  UFLOW_CUDA_CHECK(cudaGetDeviceProperties(&prop, dev));
+  std::printf("GPU: %s; TF32 %s\n", prop.name, cuda::allow_tf32() ? "allowed" : "off (full f32)");
+  {
+    const Tensor a = kernels::rand_uniform({kGemm, kGemm}, 1, 0, -1, 1, DType::f32, Device::cuda);
+    const Tensor b = kernels::rand_uniform({kGemm, kGemm}, 2, 0, -1, 1, DType::f32, Device::cuda);
+    Tensor c = Tensor::empty({kGemm, kGemm}, DType::f32, Device::cuda);
+    const float one = 1.f, zero = 0.f;
+    const auto [t_ours, t_direct] = race_gpu(
+        [&] { (void)kernels::matmul(a, b); },
+        [&] {
+          UFLOW_CUBLAS_CHECK(cublasSetMathMode(cuda::cublas(), CUBLAS_DEFAULT_MATH));
+          UFLOW_CUBLAS_CHECK(cublasSgemm(cuda::cublas(), CUBLAS_OP_N, CUBLAS_OP_N, kGemm, kGemm,
+                                         kGemm, &one, b.data<float>(), kGemm, a.data<float>(),
+                                         kGemm, &zero, c.data<float>(), kGemm));
+        },
+        warmup, runs);
+    report("gemm f32 1024x1024x1024 (cuda)", "cublasSgemm", 2.0 * kGemm * kGemm * kGemm, t_ours,
+           t_direct);
+  }
+  {
+    const Tensor x = kernels::rand_uniform({kN, kC, kH, kW}, 3, 0, -1, 1, DType::f32, Device::cuda);
+    const Tensor w =
+        kernels::rand_uniform({kC, kC, kK, kK}, 4, 0, -0.05, 0.05, DType::f32, Device::cuda);
+    Tensor y = Tensor::empty({kN, kC, kH, kW}, DType::f32, Device::cuda);
+    Conv2dOptions opt;
+    opt.pad_h = opt.pad_w = 1;
+    // The direct call: the same descriptors and the fastest algorithm cuDNN's heuristics
+    // offer, full f32 math.
+    cudnnTensorDescriptor_t xd, yd;
+    cudnnFilterDescriptor_t wd;
+    cudnnConvolutionDescriptor_t cd;
+    UFLOW_CUDNN_CHECK(cudnnCreateTensorDescriptor(&xd));
+    UFLOW_CUDNN_CHECK(cudnnCreateTensorDescriptor(&yd));
+    UFLOW_CUDNN_CHECK(cudnnCreateFilterDescriptor(&wd));
+    UFLOW_CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&cd));
+    UFLOW_CUDNN_CHECK(
+        cudnnSetTensor4dDescriptor(xd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, kN, kC, kH, kW));
+    UFLOW_CUDNN_CHECK(
+        cudnnSetTensor4dDescriptor(yd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, kN, kC, kH, kW));
+    UFLOW_CUDNN_CHECK(
+        cudnnSetFilter4dDescriptor(wd, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, kC, kC, kK, kK));
+    UFLOW_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(cd, 1, 1, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION,
+                                                      CUDNN_DATA_FLOAT));
+    UFLOW_CUDNN_CHECK(cudnnSetConvolutionMathType(cd, CUDNN_FMA_MATH));
+    cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
+    int count = 0;
+    UFLOW_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
+        cuda::cudnn(), xd, wd, cd, yd, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, perf));
+    int best = 0;
+    while (best < count && perf[best].status != CUDNN_STATUS_SUCCESS) ++best;
+    UFLOW_CHECK(best < count, "bench: cuDNN offers no forward algorithm");
+    size_t ws_size = 0;
+    UFLOW_CUDNN_CHECK(cudnnGetConvolutionForwardWorkspaceSize(cuda::cudnn(), xd, wd, cd, yd,
+                                                              perf[best].algo, &ws_size));
+    void* ws = ws_size ? cuda::allocate(ws_size) : nullptr;
+    const float one = 1.f, zero = 0.f;
+    const auto [t_ours, t_direct] =
+        race_gpu([&] { (void)kernels::conv2d(x, w, Tensor(), opt); },
+                 [&] {
+                   UFLOW_CUDNN_CHECK(cudnnConvolutionForward(cuda::cudnn(), &one, xd, x.raw_data(),
+                                                             wd, w.raw_data(), cd, perf[best].algo,
+                                                             ws, ws_size, &zero, yd, y.raw_data()));
+                 },
+                 warmup, runs);
+    report("conv2d 3x3 408->408 28x28 b8 (cuda)", "cudnnConvolutionFwd",
+           2.0 * kN * kC * kH * kW * kC * kK * kK, t_ours, t_direct);
+    if (ws) cuda::release(ws, ws_size);
+    cudnnDestroyTensorDescriptor(xd);
+    cudnnDestroyTensorDescriptor(yd);
+    cudnnDestroyFilterDescriptor(wd);
+    cudnnDestroyConvolutionDescriptor(cd);
+  }
+}
+#endif
+
+}  // namespace
+
+int bench_core(const std::vector<std::string>& argv) {
+  Args args("bench core",
+            "Times our matmul (1024x1024x1024 f32) and conv2d (3x3, 408->408, 28x28, batch 8)\n"
+            "against direct OpenBLAS / cuBLAS / cuDNN calls of the same shape; prints GFLOP/s\n"
+            "and the ratio ours/direct (medians after warm-up).");
+  // glibc's malloc takes several rounds before it keeps multi-megabyte blocks instead of
+  // unmapping them; the warm-up reaches that steady state so that page faults of the first
+  // allocations are not counted as dispatch cost.
+  args.option("runs", "N", "11", "timed runs per candidate (median reported)")
+      .option("warmup", "N", "10", "untimed runs of each candidate first")
+      .flag("cpu-only", "skip the GPU even when one is present");
+  if (!args.parse(argv)) return 0;
+  const int runs = static_cast<int>(args.integer("runs"));
+  const int warmup = static_cast<int>(args.integer("warmup"));
+  UFLOW_CHECK(runs >= 1 && warmup >= 0, "bench core: --runs must be >= 1 and --warmup >= 0");
+  bench_cpu(warmup, runs);
+  if (!args.has("cpu-only") && cuda::available()) {
+#if defined(UFLOW_WITH_CUDA)
+    bench_cuda(warmup, runs);
+#endif
+  } else if (!args.has("cpu-only")) {
+    std::printf("GPU: none available; CUDA figures skipped\n");
+  }
+  return 0;
+}
+
+}  // namespace uflow::app

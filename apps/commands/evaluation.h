@@ -1,0 +1,37 @@
+// The paper's metrics over a set of predictions at the evaluation size (256×256): image AUROC
+// (score = max of the anomaly map), pixel AUROC, AUPRO up to FPR 0.3, and mIoU of the NFA
+// segmentation at log NFA = 0 and at the best single threshold ("oracle").
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apps/data/dataset.h"
+#include "metrics/curve.h"
+#include "tensor/tensor.h"
+
+namespace uflow::app {
+
+// One test image's outputs, all (T, T) f32 on the CPU.
+struct Prediction {
+  Sample sample;
+  Tensor anomaly_map;   // 1 − mean probability, in [0, 1]
+  Tensor neg_log_nfa;   // −log10 NFA; detection where > 0
+  Tensor ground_truth;  // 0/1 (mask resized to T and thresholded at 0.5); zeros for good images
+  double score = 0;     // max of the anomaly map
+};
+
+struct EvalResult {
+  int64_t images = 0, anomalous = 0, size = 0;  // size: T of the T×T maps
+  std::optional<double> image_auroc, pixel_auroc, aupro;  // empty when undefined (one class)
+  double miou_nfa = 0;                // at log NFA = 0
+  double miou_oracle = 0, oracle_threshold = 0;
+  metrics::Curve image_roc, pixel_roc;
+  std::vector<std::string> notes;     // why a metric is missing
+};
+
+EvalResult evaluate(const std::vector<Prediction>& preds);
+// metrics.json text.
+std::string eval_json(const std::string& category, const EvalResult& r);
+
+}  // namespace uflow::app

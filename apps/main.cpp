@@ -1,0 +1,69 @@
+// The `uflow` command: dispatches to subcommands.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "apps/bench/bench.h"
+#include "tensor/error.h"
+
+namespace {
+
+using Handler = int (*)(const std::vector<std::string>&);
+
+struct Sub {
+  const char* name;
+  const char* summary;
+  Handler run;
+};
+
+int bench(const std::vector<std::string>& args);
+
+const Sub kSubcommands[] = {
+    {"bench", "measure op and model speed (bench core | ...)", bench},
+};
+
+const Sub kBenches[] = {
+    {"core", "GEMM and conv2d against direct BLAS/cuBLAS/cuDNN calls", uflow::app::bench_core},
+};
+
+void usage(FILE* out) {
+  std::fprintf(out, "usage: uflow <command> [options]\n\ncommands:\n");
+  for (const Sub& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
+  std::fprintf(out, "\n`uflow <command> --help` describes each command.\n");
+}
+
+int bench(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::printf("usage: uflow bench <what> [options]\n\n");
+    for (const Sub& s : kBenches) std::printf("  %-10s %s\n", s.name, s.summary);
+    return args.empty() ? 2 : 0;
+  }
+  for (const Sub& s : kBenches)
+    if (args[0] == s.name) return s.run({args.begin() + 1, args.end()});
+  std::fprintf(stderr, "uflow bench: unknown benchmark '%s'\n", args[0].c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    for (const Sub& s : kSubcommands)
+      if (argv[1] == std::string(s.name)) return s.run(args);
+  } catch (const uflow::Error& e) {
+    std::fprintf(stderr, "uflow %s: error: %s\n", argv[1], e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "uflow %s: error: %s\n", argv[1], e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "uflow: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,51 @@
+#include "apps/model/features.h"
+
+#include "apps/cli/progress.h"
+#include "imaging/image_io.h"
+#include "imaging/preprocess.h"
+
+namespace uflow::app {
+
+std::vector<Tensor> FeatureSet::batch(const std::vector<int64_t>& index, Device device) const {
+  std::vector<Tensor> out;
+  for (const Tensor& s : scales) {
+    const int64_t row = s.numel() / s.size(0);
+    Shape shape = s.shape();
+    shape[0] = static_cast<int64_t>(index.size());
+    Tensor b = Tensor::empty(shape, s.dtype(), Device::cpu);
+    const float* src = s.data<float>();
+    float* dst = b.data<float>();
+    for (size_t i = 0; i < index.size(); ++i)
+      std::copy(src + index[i] * row, src + (index[i] + 1) * row, dst + i * row);
+    out.push_back(kernels::to_device(b, device));
+  }
+  return out;
+}
+
+Tensor load_image_batch(const std::vector<Sample>& samples, int64_t size) {
+  std::vector<Tensor> imgs;
+  for (const Sample& s : samples) imgs.push_back(preprocess_image(load_image_rgb(s.image), size));
+  return kernels::cat(imgs, 0);
+}
+
+FeatureSet extract_features(const MsCaitExtractor& extractor, const std::vector<Sample>& samples,
+                            int64_t batch, Device device, const std::string& label) {
+  const int64_t n = static_cast<int64_t>(samples.size());
+  const int64_t size = extractor.config().input_size();
+  std::vector<std::vector<Tensor>> parts(extractor.scales());
+  Progress bar(label, n);
+  for (int64_t start = 0; start < n; start += batch) {
+    const int64_t end = std::min(n, start + batch);
+    std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
+    Tensor images = kernels::to_device(load_image_batch(chunk, size), device);
+    std::vector<Tensor> f = extractor.forward(images);
+    for (size_t s = 0; s < f.size(); ++s) parts[s].push_back(kernels::to_device(f[s], Device::cpu));
+    bar.advance(end - start);
+  }
+  bar.finish();
+  FeatureSet set;
+  for (auto& p : parts) set.scales.push_back(kernels::cat(p, 0));
+  return set;
+}
+
+}  // namespace uflow::app

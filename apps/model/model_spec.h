@@ -1,0 +1,35 @@
+// Everything needed to rebuild a trained model: which extractor (the paper's MS-CaiT from
+// weight files, or the small seeded random one), the flow's shape and options, and the
+// training settings. Stored in every checkpoint so `predict` and `eval` need only the
+// checkpoint (plus the extractor weight files for the paper's extractor).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "flow/loss.h"
+#include "flow/u_flow.h"
+#include "layers/ms_cait.h"
+
+namespace uflow::app {
+
+struct ModelSpec {
+  std::string extractor = "small";  // "small" (seeded random CaiT) or "paper" (MS-CaiT weights)
+  int64_t input_size = 448;         // image size fed to the first model
+  int64_t small_depth = 2;          // small extractor: blocks built, tap after the last
+  uint64_t extractor_seed = 7;
+  std::string weights_dir;          // paper extractor: folder with cait_m48_448.h5, cait_s24_224.h5
+  int64_t flow_steps = 4;
+  double clamp = 2.0;
+  std::string clamp_mode = "pinned";  // or "scaled"
+  uint64_t seed = 0;                  // flow init and batch order
+  int64_t map_size = 256;             // anomaly maps and NFA at map_size × map_size
+};
+
+MsCaitConfig extractor_config(const ModelSpec& spec);
+// Builds the extractor: random seeded weights for "small", weights loaded from
+// spec.weights_dir for "paper" (throws naming the missing file).
+std::unique_ptr<MsCaitExtractor> build_extractor(const ModelSpec& spec);
+UFlowConfig flow_config(const ModelSpec& spec);
+std::unique_ptr<UFlow> build_flow(const ModelSpec& spec);
+
+}  // namespace uflow::app

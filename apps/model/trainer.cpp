@@ -1,0 +1,58 @@
+#include "apps/model/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "apps/cli/progress.h"
+#include "flow/random_permutation.h"
+
+namespace uflow::app {
+
+std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
+  Generator gen(seed * 1000003ULL + static_cast<uint64_t>(epoch) + 0x5eed);
+  return random_permutation(gen, n);
+}
+
+void train_flow(UFlow& flow, Adam& adam, const FeatureSet& features, const TrainOptions& opt,
+                int64_t start_epoch, const std::function<bool(const EpochStats&)>& on_epoch) {
+  const int64_t n = features.count();
+  UFLOW_CHECK(n > 0, "no training features");
+  flow.train(true);
+  for (int64_t epoch = start_epoch; epoch < opt.epochs; ++epoch) {
+    adam.set_lr(opt.base_lr * linear_lr_factor(epoch));
+    const std::vector<int64_t> order = epoch_order(n, opt.seed, epoch);
+    Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(opt.epochs), n);
+    double loss_sum = 0;
+    int64_t batches = 0;
+    for (int64_t start = 0; start < n; start += opt.batch) {
+      const int64_t end = std::min(n, start + opt.batch);
+      std::vector<int64_t> idx(order.begin() + start, order.begin() + end);
+      UFlowOut out = flow.forward(features.batch(idx, opt.device));
+      Tensor loss = nll_loss(out.z, out.log_det, opt.loss);
+      adam.zero_grad();
+      backward(loss);
+      adam.step();
+      const double l = loss.item();
+      UFLOW_CHECK(std::isfinite(l), "training diverged at epoch ", epoch + 1,
+                  " (loss is not finite); try a lower --lr");
+      loss_sum += l;
+      ++batches;
+      char status[64];
+      std::snprintf(status, sizeof status, "loss %.4g", loss_sum / batches);
+      bar.advance(end - start, status);
+    }
+    EpochStats st;
+    st.epoch = epoch + 1;
+    st.mean_loss = loss_sum / batches;
+    st.lr = adam.lr();
+    st.seconds = bar.elapsed_seconds();
+    st.images_per_second = n / std::max(st.seconds, 1e-9);
+    char status[64];
+    std::snprintf(status, sizeof status, "loss %.4g", st.mean_loss);
+    bar.finish(status);
+    if (!on_epoch(st)) break;
+  }
+}
+
+}  // namespace uflow::app

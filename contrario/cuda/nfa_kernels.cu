@@ -1,0 +1,139 @@
+// The NFA's per-pixel kernels. The arithmetic is contrario/nfa_math.h, shared with the CPU loops;
+// reductions over channels run one thread per pixel in channel order, so that the sums have
+// the same bits as on the CPU (the max-tree depends on their exact order).
+#include "contrario/cuda/nfa_kernels.h"
+#include "contrario/nfa_math.h"
+#include "tensor/cuda/check.h"
+#include "tensor/cuda/runtime.h"
+#include "tensor/error.h"
+
+namespace uflow::contrario::cuda {
+namespace {
+
+using uflow::cuda::grid_for;
+using uflow::cuda::stream;
+
+constexpr int kMaxScales = 8;
+struct ScalePointers {
+  const float* p[kMaxScales];
+};
+
+// Frees a scratch allocation when the launcher returns; the caching allocator hands memory back
+// in stream order, so kernels still queued on the stream keep a valid buffer.
+class Scratch {
+ public:
+  explicit Scratch(size_t nbytes) : nbytes_(nbytes), ptr_(uflow::cuda::allocate(nbytes)) {}
+  ~Scratch() { uflow::cuda::release(ptr_, nbytes_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  template <typename T>
+  T* as() const {
+    return static_cast<T*>(ptr_);
+  }
+
+ private:
+  size_t nbytes_;
+  void* ptr_;
+};
+
+__global__ void sum_of_squares_kernel(const float* z, int64_t batch, int64_t channels, int64_t hw,
+                                      double* sum_sq) {
+  const int64_t total = batch * hw;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total;
+       i += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = i / hw, p = i % hw;
+    const float* zp = z + b * channels * hw + p;
+    double acc = 0.0;
+    for (int64_t c = 0; c < channels; ++c) {
+      const double v = zp[c * hw];
+      acc += v * v;  // exact product, so a fused multiply-add rounds the same as mul then add
+    }
+    sum_sq[i] = acc;
+  }
+}
+
+__global__ void count_candidates_kernel(const float* z, int64_t batch, int64_t channels, int64_t hw,
+                                        float tau, int32_t* count) {
+  const int64_t total = batch * hw;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total;
+       i += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = i / hw, p = i % hw;
+    const float* zp = z + b * channels * hw + p;
+    int32_t k = 0;
+    for (int64_t c = 0; c < channels; ++c) {
+      const float v = zp[c * hw];
+      k += __fmul_rn(v, v) >= tau ? 1 : 0;
+    }
+    count[i] = k;
+  }
+}
+
+__global__ void window_log_prob_kernel(const int32_t* count, int64_t batch, int64_t h, int64_t w,
+                                       int64_t channels, int64_t half_width, const double* table,
+                                       float* out) {
+  const int64_t hw = h * w, total = batch * hw;
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < total;
+       i += (int64_t)gridDim.x * blockDim.x) {
+    const int64_t b = i / hw, p = i % hw;
+    const int64_t k = window_sum(count + b * hw, h, w, p / w, p % w, half_width);
+    out[i] = window_log_prob(k, channels, table);
+  }
+}
+
+__global__ void combine_kernel(ScalePointers maps, int num_scales, int64_t n, bool use_min,
+                               double log10_tests, float* score) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n;
+       i += (int64_t)gridDim.x * blockDim.x) {
+    float acc = maps.p[0][i];
+    for (int s = 1; s < num_scales; ++s)
+      acc = use_min ? nan_min(acc, maps.p[s][i]) : __fadd_rn(acc, maps.p[s][i]);
+    score[i] = nfa_score(acc, log10_tests);
+  }
+}
+
+__global__ void threshold_kernel(const float* score, int64_t n, double epsilon, float* mask) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n;
+       i += (int64_t)gridDim.x * blockDim.x)
+    mask[i] = nfa_detect(score[i], epsilon);
+}
+
+}  // namespace
+
+void sum_of_squares(const float* z, int64_t batch, int64_t channels, int64_t hw, double* sum_sq) {
+  sum_of_squares_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(z, batch, channels, hw, sum_sq);
+  UFLOW_CUDA_CHECK_LAUNCH();
+}
+
+void block_log_prob_maps(const float* z, int64_t batch, int64_t channels, int64_t h, int64_t w,
+                         int64_t half_width, float tau, const std::vector<double>& table,
+                         float* out) {
+  const int64_t hw = h * w;
+  Scratch count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
+  Scratch dtable(table.size() * sizeof(double));
+  uflow::cuda::copy_bytes(dtable.as<void>(), Device::cuda, table.data(), Device::cpu,
+                          table.size() * sizeof(double));
+  count_candidates_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(z, batch, channels, hw, tau,
+                                                                      count.as<int32_t>());
+  UFLOW_CUDA_CHECK_LAUNCH();
+  window_log_prob_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
+      count.as<int32_t>(), batch, h, w, channels, half_width, dtable.as<double>(), out);
+  UFLOW_CUDA_CHECK_LAUNCH();
+}
+
+void combine_scales(const std::vector<const float*>& maps, int64_t n, bool use_min,
+                    double log10_tests, float* score) {
+  UFLOW_CHECK(!maps.empty() && maps.size() <= kMaxScales, "NFA: ", maps.size(), " scales (1 to ",
+              kMaxScales, " supported on CUDA)");
+  ScalePointers ptrs{};
+  for (size_t s = 0; s < maps.size(); ++s) ptrs.p[s] = maps[s];
+  combine_kernel<<<grid_for(n), 256, 0, stream()>>>(ptrs, static_cast<int>(maps.size()), n, use_min,
+                                                    log10_tests, score);
+  UFLOW_CUDA_CHECK_LAUNCH();
+}
+
+void threshold(const float* score, int64_t n, double epsilon, float* mask) {
+  threshold_kernel<<<grid_for(n), 256, 0, stream()>>>(score, n, epsilon, mask);
+  UFLOW_CUDA_CHECK_LAUNCH();
+}
+
+}  // namespace uflow::contrario::cuda

@@ -1,0 +1,88 @@
+#include "contrario/scale_maps.h"
+
+#include <exception>
+#include <vector>
+
+#include "contrario/block_log_prob.h"
+#include "contrario/block_stats.h"
+#include "contrario/nfa.h"
+#include "contrario/tree_log_prob.h"
+#include "tensor/ops.h"
+#ifdef UFLOW_WITH_CUDA
+#include "contrario/cuda/nfa_kernels.h"
+#endif
+
+namespace uflow::contrario {
+namespace {
+
+// Trees of a batch, one image per iteration (parallel over images when there are several).
+void trees_from_sums(const double* sum_sq, int64_t batch, int64_t channels, int64_t h, int64_t w,
+                     bool guard, float* out) {
+  const int64_t hw = h * w;
+  std::exception_ptr error;
+#pragma omp parallel for schedule(dynamic) if (batch > 1)
+  for (int64_t b = 0; b < batch; ++b) {
+    try {
+      tree_log_prob_map({sum_sq + b * hw, static_cast<size_t>(hw)}, h, w, channels, guard,
+                        {out + b * hw, static_cast<size_t>(hw)});
+    } catch (...) {
+#pragma omp critical
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+}  // namespace
+
+Tensor tree_log_prob_maps(const Tensor& z_in, bool guard) {
+  const Tensor z = prepare_latents({z_in}, "tree_log_prob_maps")[0];
+  const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
+  Tensor sums;  // (B, H, W) f64 on the host
+  if (z.is_cuda()) {
+#ifdef UFLOW_WITH_CUDA
+    Tensor dev = Tensor::empty({batch, h, w}, DType::f64, Device::cuda);
+    cuda::sum_of_squares(z.data<float>(), batch, channels, h * w, dev.data<double>());
+    sums = kernels::to_device(dev, Device::cpu);
+#endif
+  } else {
+    sums = Tensor::empty({batch, h, w}, DType::f64, Device::cpu);
+    const float* zp = z.data<float>();
+    double* sp = sums.data<double>();
+#pragma omp parallel for if (batch > 1)
+    for (int64_t b = 0; b < batch; ++b)
+      sum_of_squares(zp + b * channels * h * w, channels, h * w, sp + b * h * w);
+  }
+  Tensor maps = Tensor::empty({batch, 1, h, w}, DType::f32, Device::cpu);
+  trees_from_sums(sums.data<double>(), batch, channels, h, w, guard, maps.data<float>());
+  return kernels::to_device(maps, z.device());
+}
+
+Tensor block_log_prob_maps(const Tensor& z_in, int64_t half_width, double prob) {
+  const Tensor z = prepare_latents({z_in}, "block_log_prob_maps")[0];
+  const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
+  UFLOW_CHECK(half_width >= 1 && half_width < h && half_width < w, "block NFA: window half-width ",
+              half_width, " needs maps larger than that, got ", describe(z));
+  const int64_t side = 2 * half_width + 1;
+  const std::vector<double> table = binomial_tail_log10_table(side * side, 1.0 - prob);
+  const float tau = static_cast<float>(chi2_1_quantile(prob));
+  Tensor maps = Tensor::empty({batch, 1, h, w}, DType::f32, z.device());
+  if (z.is_cuda()) {
+#ifdef UFLOW_WITH_CUDA
+    cuda::block_log_prob_maps(z.data<float>(), batch, channels, h, w, half_width, tau, table,
+                              maps.data<float>());
+    return maps;
+#endif
+  }
+  const float* zp = z.data<float>();
+  float* out = maps.data<float>();
+#pragma omp parallel for if (batch > 1)
+  for (int64_t b = 0; b < batch; ++b) {
+    std::vector<int32_t> count(h * w);
+    count_candidates(zp + b * channels * h * w, channels, h * w, tau, count.data());
+    block_log_prob_map(count.data(), h, w, channels, half_width, table, out + b * h * w);
+  }
+  return maps;
+}
+
+}  // namespace uflow::contrario

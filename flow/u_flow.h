@@ -1,0 +1,47 @@
+// The U-shaped normalizing flow. Built coarse to fine: each scale runs `steps` coupling
+// blocks; all but the finest then split their channels, emit the second part as that scale's
+// latent z, and pass the first part up through an invertible 2× pixel shuffle, where it is
+// concatenated after the next finer scale's features. Latents are returned finest first and
+// the total latent size equals the total feature size.
+#pragma once
+#include <vector>
+
+#include "flow/all_in_one_block.h"
+
+namespace uflow {
+
+struct UFlowConfig {
+  std::vector<Shape> features;  // (C, H, W) per scale, finest first; H halves scale to scale
+  int64_t steps = 4;            // coupling blocks per scale
+  std::vector<int64_t> kernels{3, 1};  // subnet kernel of block j is kernels[j % size]
+  AllInOneConfig block;         // channels and kernel are filled in per block
+};
+
+struct UFlowOut {
+  std::vector<Tensor> z;  // finest first, (B, C_z, H, W)
+  Tensor log_det;         // (B,)
+};
+
+class UFlow : public Module {
+ public:
+  UFlow(const UFlowConfig& cfg, Generator& gen);
+  UFlowOut forward(const std::vector<Tensor>& features) const;
+  // Maps latents (finest first) back to features (finest first); log_det is that direction's.
+  UFlowOut inverse(const std::vector<Tensor>& z) const;
+  // Draws z ~ N(0, 1) for a batch and maps it to features.
+  std::vector<Tensor> sample(int64_t batch, Generator& gen, DType dtype = DType::f32,
+                             Device device = Device::cpu) const;
+
+  const UFlowConfig& config() const { return cfg_; }
+  std::vector<Shape> latent_shapes() const;  // (C, H, W) per scale, finest first
+  // blocks(s) are scale s's coupling blocks in order (s = 0 finest).
+  const std::vector<std::shared_ptr<AllInOneBlock>>& blocks(size_t s) const { return blocks_[s]; }
+
+ private:
+  UFlowConfig cfg_;
+  std::vector<std::vector<std::shared_ptr<AllInOneBlock>>> blocks_;  // per scale
+  std::vector<int64_t> stage_channels_;  // channels entering the blocks of each scale
+  std::vector<int64_t> up_channels_;     // channels each coarser scale sends up (before shuffle)
+};
+
+}  // namespace uflow

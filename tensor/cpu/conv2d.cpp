@@ -1,0 +1,201 @@
+// conv2d on the CPU as im2col + GEMM. Per sample, the input is unfolded into a
+// (C·KH·KW, OH·OW) matrix whose rows for one group are contiguous, so each group is a single
+// GEMM against its (O/groups, C/groups·KH·KW) weight block. Large per-sample GEMMs run one
+// after another with OpenBLAS's threads; small ones run in parallel over the batch instead.
+#include <omp.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "tensor/cpu/gemm.h"
+#include "tensor/cpu/nn_ops.h"
+
+namespace uflow::cpu {
+namespace {
+
+// Unfolds one sample x (C, H, W) into col (C·KH·KW, OH·OW); padding reads as zero.
+template <typename T>
+void im2col(const T* x, T* col, const Conv2dGeometry& g, bool parallel) {
+  const int64_t kk = g.kh * g.kw, ohw = g.out_pixels();
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t r = 0; r < g.c * kk; ++r) {
+    const int64_t ch = r / kk, i = (r % kk) / g.kw, j = r % g.kw;
+    const T* xc = x + ch * g.h * g.w;
+    T* out = col + r * ohw;
+    const int64_t off = j - g.pad_left;  // ix = ox·stride + off
+    for (int64_t oy = 0; oy < g.oh; ++oy) {
+      const int64_t iy = oy * g.stride_h - g.pad_top + i;
+      T* orow = out + oy * g.ow;
+      if (iy < 0 || iy >= g.h) {
+        std::fill(orow, orow + g.ow, T(0));
+        continue;
+      }
+      const T* xrow = xc + iy * g.w;
+      if (g.stride_w == 1) {
+        const int64_t lo = std::clamp<int64_t>(-off, 0, g.ow);
+        const int64_t hi = std::clamp<int64_t>(g.w - off, lo, g.ow);
+        // Plain loops: rows are short, so memcpy/memset call overhead would dominate.
+        for (int64_t ox = 0; ox < lo; ++ox) orow[ox] = T(0);
+        for (int64_t ox = lo; ox < hi; ++ox) orow[ox] = xrow[ox + off];
+        for (int64_t ox = hi; ox < g.ow; ++ox) orow[ox] = T(0);
+      } else {
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          const int64_t ix = ox * g.stride_w + off;
+          orow[ox] = (ix >= 0 && ix < g.w) ? xrow[ix] : T(0);
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: adds col (C·KH·KW, OH·OW) into dx (C, H, W), which the caller zeroed.
+// Parallel over channels, so no two threads add into the same element.
+template <typename T>
+void col2im(const T* col, T* dx, const Conv2dGeometry& g, bool parallel) {
+  const int64_t kk = g.kh * g.kw, ohw = g.out_pixels();
+#pragma omp parallel for schedule(static) if (parallel)
+  for (int64_t ch = 0; ch < g.c; ++ch) {
+    T* dxc = dx + ch * g.h * g.w;
+    for (int64_t i = 0; i < g.kh; ++i) {
+      for (int64_t j = 0; j < g.kw; ++j) {
+        const T* crow = col + ((ch * kk) + i * g.kw + j) * ohw;
+        const int64_t off = j - g.pad_left;
+        for (int64_t oy = 0; oy < g.oh; ++oy) {
+          const int64_t iy = oy * g.stride_h - g.pad_top + i;
+          if (iy < 0 || iy >= g.h) continue;
+          T* drow = dxc + iy * g.w;
+          const T* src = crow + oy * g.ow;
+          for (int64_t ox = 0; ox < g.ow; ++ox) {
+            const int64_t ix = ox * g.stride_w + off;
+            if (ix >= 0 && ix < g.w) drow[ix] += src[ox];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Uninitialised scratch memory (a std::vector would zero megabytes for nothing on every call).
+template <typename T>
+class ScratchBuffer {
+ public:
+  explicit ScratchBuffer(int64_t n) : p_(n > 0 ? new T[n] : nullptr) {}
+  T* get() const { return p_.get(); }
+
+ private:
+  std::unique_ptr<T[]> p_;
+};
+
+// Whether to spread samples over threads (small GEMMs, which OpenBLAS runs single-threaded).
+bool batch_parallel(const Conv2dGeometry& g) {
+  return g.n > 1 && g.o_per_group() * g.out_pixels() * g.col_rows() < kSmallGemmMacs;
+}
+// Otherwise, small per-group GEMMs (depthwise convolutions) are spread over threads by group.
+bool group_parallel(const Conv2dGeometry& g) {
+  return !batch_parallel(g) && g.groups > 1 &&
+         g.o_per_group() * g.out_pixels() * g.col_rows() < kSmallGemmMacs;
+}
+
+}  // namespace
+
+void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Tensor& bias,
+                    const Conv2dGeometry& g) {
+  dispatch_dtype(x.dtype(), [&]<typename T>() {
+    const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
+    const int64_t col_size = g.c * g.kh * g.kw * ohw;
+    const bool pointwise = g.is_pointwise();
+    const bool par = batch_parallel(g), gpar = group_parallel(g);
+    const int threads = par ? omp_get_max_threads() : 1;
+    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    const T* xp = x.data<T>();
+    const T* wp = w.data<T>();
+    const T* bp = bias.defined() ? bias.data<T>() : nullptr;
+    T* yp = y.data<T>();
+#pragma omp parallel for schedule(static) if (par)
+    for (int64_t s = 0; s < g.n; ++s) {
+      const T* xs = xp + s * g.c * g.h * g.w;
+      const T* col = xs;
+      if (!pointwise) {
+        T* buf = cols.get() + omp_get_thread_num() * col_size;
+        im2col(xs, buf, g, !par);
+        col = buf;
+      }
+      T* ys = yp + s * g.o * ohw;
+      if (bp)
+        for (int64_t o = 0; o < g.o; ++o) std::fill(ys + o * ohw, ys + (o + 1) * ohw, bp[o]);
+#pragma omp parallel for schedule(static) if (gpar)
+      for (int64_t grp = 0; grp < g.groups; ++grp)
+        gemm(false, false, og, ohw, rows, T(1), wp + grp * og * rows, rows, col + grp * rows * ohw,
+             ohw, bp ? T(1) : T(0), ys + grp * og * ohw, ohw);
+    }
+  });
+}
+
+void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
+                           const Conv2dGeometry& g) {
+  dispatch_dtype(dy.dtype(), [&]<typename T>() {
+    const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
+    const int64_t col_size = g.c * g.kh * g.kw * ohw;
+    const bool pointwise = g.is_pointwise();
+    const bool par = batch_parallel(g), gpar = group_parallel(g);
+    const int threads = par ? omp_get_max_threads() : 1;
+    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    const T* dyp = dy.data<T>();
+    const T* wp = w.data<T>();
+    T* dxp = dx.data<T>();
+#pragma omp parallel for schedule(static) if (par)
+    for (int64_t s = 0; s < g.n; ++s) {
+      T* dxs = dxp + s * g.c * g.h * g.w;
+      T* dcol = pointwise ? dxs : cols.get() + omp_get_thread_num() * col_size;
+#pragma omp parallel for schedule(static) if (gpar)
+      for (int64_t grp = 0; grp < g.groups; ++grp)
+        gemm(true, false, rows, ohw, og, T(1), wp + grp * og * rows, rows,
+             dyp + (s * g.o + grp * og) * ohw, ohw, T(0), dcol + grp * rows * ohw, ohw);
+      if (!pointwise) {
+        std::fill(dxs, dxs + g.c * g.h * g.w, T(0));
+        col2im(dcol, dxs, g, !par);
+      }
+    }
+  });
+}
+
+void conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
+                            const Conv2dGeometry& g) {
+  dispatch_dtype(dy.dtype(), [&]<typename T>() {
+    const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
+    const int64_t col_size = g.c * g.kh * g.kw * ohw;
+    const int64_t w_size = g.o * rows;
+    const bool pointwise = g.is_pointwise();
+    const bool par = batch_parallel(g), gpar = group_parallel(g);
+    const int threads = par ? omp_get_max_threads() : 1;
+    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    // Each thread sums its samples into its own copy; the copies are added at the end.
+    std::vector<T> partial(par ? threads * w_size : 0, T(0));
+    const T* dyp = dy.data<T>();
+    const T* xp = x.data<T>();
+    T* dwp = dw.data<T>();
+    std::fill(dwp, dwp + w_size, T(0));
+#pragma omp parallel for schedule(static) if (par)
+    for (int64_t s = 0; s < g.n; ++s) {
+      const int tid = omp_get_thread_num();
+      const T* xs = xp + s * g.c * g.h * g.w;
+      const T* col = xs;
+      if (!pointwise) {
+        T* buf = cols.get() + tid * col_size;
+        im2col(xs, buf, g, !par);
+        col = buf;
+      }
+      T* acc = par ? partial.data() + tid * w_size : dwp;
+#pragma omp parallel for schedule(static) if (gpar)
+      for (int64_t grp = 0; grp < g.groups; ++grp)
+        gemm(false, true, og, rows, ohw, T(1), dyp + (s * g.o + grp * og) * ohw, ohw,
+             col + grp * rows * ohw, ohw, T(1), acc + grp * og * rows, rows);
+    }
+    if (par)
+      for (int t = 0; t < threads; ++t)
+        for (int64_t i = 0; i < w_size; ++i) dwp[i] += partial[t * w_size + i];
+  });
+}
+
+}  // namespace uflow::cpu

@@ -1,0 +1,24 @@
+// CPU GEMM on OpenBLAS.
+#pragma once
+#include <cstdint>
+
+#include "tensor/gemm_args.h"
+
+namespace uflow::cpu {
+
+// Runs every GEMM of a batch: small ones in parallel over the batch (each is single-threaded
+// inside OpenBLAS anyway), large ones one after another with OpenBLAS's own threads.
+void gemm(const GemmArgs& args);
+
+// One row-major GEMM: C (m, n) = alpha · op(A) · op(B) + beta · C.
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+          int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, double alpha,
+          const double* a, int64_t lda, const double* b, int64_t ldb, double beta, double* c,
+          int64_t ldc);
+
+// Below this many multiply-adds OpenBLAS runs a GEMM on the calling thread, so a batch of
+// such GEMMs is better spread over threads by us.
+constexpr int64_t kSmallGemmMacs = 262144;
+
+}  // namespace uflow::cpu

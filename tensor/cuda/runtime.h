@@ -1,0 +1,34 @@
+// The small CUDA runtime surface the rest of the library uses. In a build without CUDA these
+// functions exist too: cuda_available() is false and the others throw.
+#pragma once
+#include <cstddef>
+
+#include "tensor/dtype.h"
+
+namespace uflow::cuda {
+
+// True when the build has CUDA and a usable GPU is present. The first call that finds none
+// prints one notice to stderr; later calls are silent.
+bool available();
+// Memory from the caching allocator (no cudaMalloc once the cache is warm).
+void* allocate(size_t nbytes);
+void release(void* ptr, size_t nbytes);
+// Copies between any pair of devices; asynchronous on the library's stream when both
+// sides are on the GPU, synchronous when the host is involved.
+void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size_t nbytes);
+void synchronize();
+// Allocator statistics for tests and the bench.
+struct AllocatorStats {
+  size_t device_mallocs = 0;   // cudaMalloc calls so far
+  size_t cached_bytes = 0;     // bytes held in the free lists
+  size_t in_use_bytes = 0;
+};
+AllocatorStats allocator_stats();
+void empty_cache();
+
+}  // namespace uflow::cuda
+
+namespace uflow {
+// cuda when a GPU is usable, cpu otherwise.
+inline Device default_device() { return cuda::available() ? Device::cuda : Device::cpu; }
+}  // namespace uflow

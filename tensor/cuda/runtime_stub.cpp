@@ -1,0 +1,25 @@
+// Runtime for builds without the CUDA backend: every tensor lives on the CPU.
+#include <cstdio>
+
+#include "tensor/cuda/runtime.h"
+
+namespace uflow::cuda {
+
+bool available() {
+  static const bool noticed = [] {
+    std::fprintf(stderr, "uflow: built without CUDA; running on the CPU\n");
+    return true;
+  }();
+  (void)noticed;
+  return false;
+}
+void* allocate(size_t) { UFLOW_FAIL("this uflow build has no CUDA backend"); }
+void release(void*, size_t) {}
+void copy_bytes(void*, Device, const void*, Device, size_t) {
+  UFLOW_FAIL("this uflow build has no CUDA backend");
+}
+void synchronize() {}
+AllocatorStats allocator_stats() { return {}; }
+void empty_cache() {}
+
+}  // namespace uflow::cuda

@@ -1,0 +1,194 @@
+// The element-wise math, written once as __host__ __device__ functions: the CPU loops and the
+// CUDA kernels call the same code, so the two backends cannot drift apart.
+#pragma once
+#include <cmath>
+
+#include "tensor/dtype.h"
+#include "tensor/ops.h"
+
+namespace uflow::ew {
+
+using kernels::BinaryOp;
+using kernels::UnaryOp;
+
+#if !defined(__CUDACC__)
+// On the host, unqualified exp(float) would find only ::exp(double) from the C library and
+// compute f32 math in double; the std overloads keep f32 in f32 as the device does.
+using std::atan;
+using std::cos;
+using std::erf;
+using std::exp;
+using std::log;
+using std::log1p;
+using std::pow;
+using std::sqrt;
+using std::tanh;
+#endif
+
+template <typename T>
+UFLOW_HD T gelu_cdf(T x) {  // Φ(x), exact erf form
+  return T(0.5) * (T(1) + erf(x * T(0.70710678118654752440)));
+}
+
+template <UnaryOp OP, typename T>
+UFLOW_HD T unary(T x) {
+  if constexpr (OP == UnaryOp::neg) return -x;
+  if constexpr (OP == UnaryOp::abs) return x < T(0) ? -x : x;
+  if constexpr (OP == UnaryOp::exp) return exp(x);
+  if constexpr (OP == UnaryOp::log) return log(x);
+  if constexpr (OP == UnaryOp::log1p) return log1p(x);
+  if constexpr (OP == UnaryOp::sqrt) return sqrt(x);
+  if constexpr (OP == UnaryOp::rsqrt) return T(1) / sqrt(x);
+  if constexpr (OP == UnaryOp::square) return x * x;
+  if constexpr (OP == UnaryOp::tanh) return tanh(x);
+  if constexpr (OP == UnaryOp::atan) return atan(x);
+  if constexpr (OP == UnaryOp::sigmoid) return T(1) / (T(1) + exp(-x));
+  if constexpr (OP == UnaryOp::relu) return x > T(0) ? x : T(0);
+  if constexpr (OP == UnaryOp::gelu) return x * gelu_cdf(x);
+  if constexpr (OP == UnaryOp::sign) return T((x > T(0)) - (x < T(0)));
+}
+
+// d op(x)/dx · g, using the forward output y where that is cheaper.
+template <UnaryOp OP, typename T>
+UFLOW_HD T unary_grad(T x, T y, T g) {
+  if constexpr (OP == UnaryOp::neg) return -g;
+  if constexpr (OP == UnaryOp::abs) return x > T(0) ? g : (x < T(0) ? -g : T(0));
+  if constexpr (OP == UnaryOp::exp) return g * y;
+  if constexpr (OP == UnaryOp::log) return g / x;
+  if constexpr (OP == UnaryOp::log1p) return g / (T(1) + x);
+  if constexpr (OP == UnaryOp::sqrt) return g * T(0.5) / y;
+  if constexpr (OP == UnaryOp::rsqrt) return g * T(-0.5) * y * y * y;
+  if constexpr (OP == UnaryOp::square) return g * T(2) * x;
+  if constexpr (OP == UnaryOp::tanh) return g * (T(1) - y * y);
+  if constexpr (OP == UnaryOp::atan) return g / (T(1) + x * x);
+  if constexpr (OP == UnaryOp::sigmoid) return g * y * (T(1) - y);
+  if constexpr (OP == UnaryOp::relu) return x > T(0) ? g : T(0);
+  if constexpr (OP == UnaryOp::gelu)
+    return g * (gelu_cdf(x) + x * T(0.39894228040143267794) * exp(T(-0.5) * x * x));
+  if constexpr (OP == UnaryOp::sign) return T(0);
+}
+
+template <BinaryOp OP, typename T>
+UFLOW_HD T binary(T a, T b) {
+  if constexpr (OP == BinaryOp::add) return a + b;
+  if constexpr (OP == BinaryOp::sub) return a - b;
+  if constexpr (OP == BinaryOp::mul) return a * b;
+  if constexpr (OP == BinaryOp::div) return a / b;
+  // NaN propagates, as in PyTorch.
+  if constexpr (OP == BinaryOp::maximum) return (a != a || a > b) ? a : b;
+  if constexpr (OP == BinaryOp::minimum) return (a != a || a < b) ? a : b;
+  if constexpr (OP == BinaryOp::eq) return T(a == b);
+  if constexpr (OP == BinaryOp::ne) return T(a != b);
+  if constexpr (OP == BinaryOp::lt) return T(a < b);
+  if constexpr (OP == BinaryOp::le) return T(a <= b);
+  if constexpr (OP == BinaryOp::gt) return T(a > b);
+  if constexpr (OP == BinaryOp::ge) return T(a >= b);
+}
+
+// softplus with PyTorch's threshold rule: x where beta·x > threshold.
+template <typename T>
+UFLOW_HD T softplus(T x, T beta, T threshold) {
+  const T bx = beta * x;
+  return bx > threshold ? x : log1p(exp(bx)) / beta;
+}
+template <typename T>
+UFLOW_HD T softplus_grad(T x, T g, T beta, T threshold) {
+  const T bx = beta * x;
+  if (bx > threshold) return g;
+  const T e = exp(bx);
+  return g * e / (e + T(1));
+}
+
+// x^p; the common integer and half powers take exact or cheaper paths (as PyTorch does), so
+// squares and square roots round exactly like square and sqrt.
+template <typename T>
+UFLOW_HD T pow_scalar(T x, T p) {
+  if (p == T(1)) return x;
+  if (p == T(2)) return x * x;
+  if (p == T(0.5)) return sqrt(x);
+  if (p == T(-1)) return T(1) / x;
+  return pow(x, p);
+}
+
+// NaN stays NaN (both comparisons are false), as in PyTorch.
+template <typename T>
+UFLOW_HD T clamp(T x, T lo, T hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+// ---- functors the CPU loops and CUDA kernels are instantiated with ----
+template <UnaryOp OP>
+struct UnaryFn {
+  template <typename T>
+  UFLOW_HD T operator()(T x) const { return unary<OP>(x); }
+};
+template <UnaryOp OP>
+struct UnaryGradFn {  // operands (x, y, g)
+  template <typename T>
+  UFLOW_HD T operator()(T x, T y, T g) const { return unary_grad<OP>(x, y, g); }
+};
+template <BinaryOp OP>
+struct BinaryFn {
+  template <typename T>
+  UFLOW_HD T operator()(T a, T b) const { return binary<OP>(a, b); }
+};
+template <typename T>
+struct SoftplusFn {
+  T beta, threshold;
+  UFLOW_HD T operator()(T x) const { return softplus(x, beta, threshold); }
+};
+template <typename T>
+struct SoftplusGradFn {  // operands (x, g)
+  T beta, threshold;
+  UFLOW_HD T operator()(T x, T g) const { return softplus_grad(x, g, beta, threshold); }
+};
+template <typename T>
+struct PowScalarFn {
+  T p;
+  UFLOW_HD T operator()(T x) const { return pow_scalar(x, p); }
+};
+template <typename T>
+struct AffineFn {
+  T mul, add;
+  UFLOW_HD T operator()(T x) const { return mul * x + add; }
+};
+template <typename T>
+struct ClampFn {
+  T lo, hi;
+  UFLOW_HD T operator()(T x) const { return clamp(x, lo, hi); }
+};
+struct WhereFn {  // operands (cond, a, b)
+  template <typename T>
+  UFLOW_HD T operator()(T c, T a, T b) const { return c != T(0) ? a : b; }
+};
+
+// Calls fn.template operator()<OP>() with the op as a compile-time constant.
+template <typename Fn>
+decltype(auto) dispatch_unary(UnaryOp op, Fn&& fn) {
+  switch (op) {
+#define UFLOW_CASE(name) \
+  case UnaryOp::name:    \
+    return fn.template operator()<UnaryOp::name>();
+    UFLOW_CASE(neg) UFLOW_CASE(abs) UFLOW_CASE(exp) UFLOW_CASE(log) UFLOW_CASE(log1p)
+    UFLOW_CASE(sqrt) UFLOW_CASE(rsqrt) UFLOW_CASE(square) UFLOW_CASE(tanh) UFLOW_CASE(atan)
+    UFLOW_CASE(sigmoid) UFLOW_CASE(relu) UFLOW_CASE(gelu) UFLOW_CASE(sign)
+#undef UFLOW_CASE
+  }
+  UFLOW_FAIL("unknown unary op");
+}
+
+template <typename Fn>
+decltype(auto) dispatch_binary(BinaryOp op, Fn&& fn) {
+  switch (op) {
+#define UFLOW_CASE(name) \
+  case BinaryOp::name:   \
+    return fn.template operator()<BinaryOp::name>();
+    UFLOW_CASE(add) UFLOW_CASE(sub) UFLOW_CASE(mul) UFLOW_CASE(div) UFLOW_CASE(maximum)
+    UFLOW_CASE(minimum) UFLOW_CASE(eq) UFLOW_CASE(ne) UFLOW_CASE(lt) UFLOW_CASE(le)
+    UFLOW_CASE(gt) UFLOW_CASE(ge)
+#undef UFLOW_CASE
+  }
+  UFLOW_FAIL("unknown binary op");
+}
+
+}  // namespace uflow::ew

@@ -1,0 +1,103 @@
+// Creation, copies, device and dtype conversion.
+#include "tensor/cpu/copy.h"
+#include "tensor/cuda/runtime.h"
+#include "tensor/dispatch.h"
+#include "tensor/ops.h"
+#if defined(UFLOW_WITH_CUDA)
+#include "tensor/cuda/cuda_ops.h"
+#endif
+
+namespace uflow {
+
+void check_same_kind(const char* op, std::initializer_list<const Tensor*> ts) {
+  const Tensor* first = nullptr;
+  for (const Tensor* t : ts) {
+    if (!t->defined()) continue;
+    if (!first) {
+      first = t;
+      continue;
+    }
+    UFLOW_CHECK(t->dtype() == first->dtype() && t->device() == first->device(), op,
+                ": inputs differ in dtype or device (", describe(*first), " vs ", describe(*t),
+                ")");
+  }
+}
+
+}  // namespace uflow
+
+namespace uflow::kernels {
+
+Tensor zeros(const Shape& shape, DType dtype, Device device) {
+  return full(shape, 0.0, dtype, device);
+}
+Tensor ones(const Shape& shape, DType dtype, Device device) {
+  return full(shape, 1.0, dtype, device);
+}
+
+Tensor full(const Shape& shape, double value, DType dtype, Device device) {
+  Tensor t = Tensor::empty(shape, dtype, device);
+  fill_(t, value);
+  return t;
+}
+
+Tensor arange(int64_t n, DType dtype, Device device) {
+  UFLOW_CHECK(n >= 0, "arange: negative length ", n);
+  std::vector<double> v(n);
+  for (int64_t i = 0; i < n; ++i) v[i] = static_cast<double>(i);
+  return Tensor::from_vector(v, {n}, dtype, device);
+}
+
+void copy_(const Tensor& dst, const Tensor& src) {
+  (void)broadcast_shapes(dst.shape(), src.shape());
+  UFLOW_CHECK(broadcast_shapes(dst.shape(), src.shape()) == dst.shape(), "copy_: source ",
+              shape_str(src.shape()), " does not broadcast to destination ",
+              shape_str(dst.shape()));
+  if (dst.device() == src.device()) {
+#if defined(UFLOW_WITH_CUDA)
+    if (dst.is_cuda()) return cuda::copy_strided(dst, src);
+#endif
+    return cpu::copy_strided(dst, src);
+  }
+  // Across devices: make a contiguous source of dst's shape and dtype on its own device, then
+  // move the bytes, then scatter into dst's strides if dst is not contiguous.
+  Tensor staged = Tensor::empty(dst.shape(), dst.dtype(), src.device());
+  copy_(staged, src);
+  Tensor landed = dst.is_contiguous() ? dst : Tensor::empty(dst.shape(), dst.dtype(), dst.device());
+  cuda::copy_bytes(landed.raw_data(), landed.device(), staged.raw_data(), staged.device(),
+                   staged.numel() * dtype_size(staged.dtype()));
+  if (!landed.same(dst)) copy_(dst, landed);
+}
+
+void fill_(const Tensor& dst, double value) {
+#if defined(UFLOW_WITH_CUDA)
+  if (dst.is_cuda()) return cuda::fill(dst, value);
+#endif
+  cpu::fill(dst, value);
+}
+
+Tensor contiguous(const Tensor& x) {
+  if (x.is_contiguous()) return x;
+  return clone(x);
+}
+
+Tensor clone(const Tensor& x) {
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  copy_(out, x);
+  return out;
+}
+
+Tensor to_device(const Tensor& x, Device d) {
+  if (x.device() == d) return x;
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), d);
+  copy_(out, x);
+  return out;
+}
+
+Tensor to_dtype(const Tensor& x, DType t) {
+  if (x.dtype() == t) return x;
+  Tensor out = Tensor::empty(x.shape(), t, x.device());
+  copy_(out, x);
+  return out;
+}
+
+}  // namespace uflow::kernels

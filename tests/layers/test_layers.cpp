@@ -1,0 +1,126 @@
+// Layers: hierarchical parameter names, float64 gradchecks of every layer, CaiT configs.
+#include "layers/cait.h"
+#include "layers/ms_cait.h"
+#include "test_util.h"
+
+using namespace uflow;
+
+namespace {
+
+// Moves every parameter to f64 and perturbs it, so gradchecks see non-trivial values
+// (LayerNorm starts at ones/zeros, layer scales at 1e-5).
+void randomize(Module& m, uint64_t seed) {
+  m.to(DType::f64);
+  Generator gen(seed);
+  for (auto& [name, p] : m.named_parameters())
+    m.set_parameter(name, gen.normal(p.shape(), 0.0, 0.5, DType::f64));
+  m.requires_grad(true);
+}
+
+std::vector<Tensor> with_params(const Tensor& x, const Module& m) {
+  std::vector<Tensor> in{x};
+  for (const Tensor& p : m.parameters()) in.push_back(p);
+  return in;
+}
+
+Tensor input(const Shape& s, uint64_t seed) {
+  Generator gen(seed);
+  Tensor x = gen.normal(s, 0.0, 1.0, DType::f64);
+  x.set_requires_grad(true);
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("Module names parameters hierarchically, in registration order") {
+  Generator gen(0);
+  LayerScaleBlock block(8, 2, 4.0, 1e-5, 1e-6, gen);
+  std::vector<std::string> names;
+  for (auto& [n, p] : block.named_parameters()) names.push_back(n);
+  const std::vector<std::string> expected{
+      "gamma_1",        "gamma_2",       "norm1.weight",    "norm1.bias",     "attn.qkv.weight",
+      "attn.qkv.bias",  "attn.proj_l.weight", "attn.proj_l.bias", "attn.proj_w.weight",
+      "attn.proj_w.bias", "attn.proj.weight", "attn.proj.bias", "norm2.weight", "norm2.bias",
+      "mlp.fc1.weight", "mlp.fc1.bias",  "mlp.fc2.weight",  "mlp.fc2.bias"};
+  CHECK(names == expected);
+  CHECK(block.parameter("attn.qkv.weight").shape() == Shape{24, 8});
+  CHECK_THROWS_WITH_AS(block.parameter("attn.nope"), doctest::Contains("attn.nope"), Error);
+  CHECK_THROWS_WITH_AS(block.set_parameter("gamma_1", kernels::zeros({3})),
+                       doctest::Contains("shape [3] given, [8] expected"), Error);
+}
+
+TEST_CASE("gradcheck: Linear, LayerNorm, Mlp") {
+  Generator gen(1);
+  Linear lin(3, 4, true, gen);
+  randomize(lin, 2);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return lin.forward(in[0]); },
+                  with_params(input({2, 3}, 3), lin));
+  LayerNorm ln(5, 1e-6);
+  randomize(ln, 4);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return ln.forward(in[0]); },
+                  with_params(input({2, 3, 5}, 5), ln));
+  Mlp mlp(3, 6, gen);
+  randomize(mlp, 6);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return mlp.forward(in[0]); },
+                  with_params(input({2, 3}, 7), mlp));
+}
+
+TEST_CASE("gradcheck: TalkingHeadAttn and LayerScaleBlock (heads really mix)") {
+  Generator gen(2);
+  TalkingHeadAttn attn(6, 3, gen);
+  randomize(attn, 8);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return attn.forward(in[0]); },
+                  with_params(input({2, 4, 6}, 9), attn));
+  LayerScaleBlock block(4, 2, 2.0, 1e-5, 1e-6, gen);
+  randomize(block, 10);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return block.forward(in[0]); },
+                  with_params(input({1, 3, 4}, 11), block));
+}
+
+TEST_CASE("gradcheck: PatchEmbed and a whole tiny CaiT up to the tapped features") {
+  Generator gen(3);
+  PatchEmbed pe(2, 3, 4, gen);
+  randomize(pe, 12);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return pe.forward(in[0]); },
+                  with_params(input({1, 3, 4, 4}, 13), pe));
+  CaitConfig cfg;
+  cfg.name = "tiny";
+  cfg.img_size = 4;
+  cfg.patch = 2;
+  cfg.dim = 4;
+  cfg.depth = 2;
+  cfg.heads = 2;
+  Cait cait(cfg, gen, CaitParts{2, false});
+  randomize(cait, 14);
+  Tensor x = input({1, 3, 4, 4}, 15);
+  CHECK_GRADCHECK(
+      [&](const std::vector<Tensor>& in) { return cait.forward_features(in[0], 1); },
+      with_params(x, cait));
+}
+
+TEST_CASE("CaiT configs: the ten timm variants and their sizes") {
+  CHECK(cait_config_names().size() == 10);
+  for (const auto& n : cait_config_names()) CHECK(cait_config(n).name == n);
+  CHECK_THROWS_WITH_AS(cait_config("cait_huge"), doctest::Contains("known: cait_xxs24_224"),
+                       Error);
+  // Parameter counts stated in the reference document (full models, class stage included).
+  Generator gen(0);
+  Cait s24(cait_config("cait_s24_224"), gen);
+  CHECK(s24.parameter_count() == 46916200);
+  CHECK(s24.forward_features(kernels::zeros({1, 3, 224, 224}), 0).shape() == Shape{1, 384, 14, 14});
+}
+
+TEST_CASE("MS-CaiT small config produces finest-first feature maps") {
+  Generator gen(5);
+  MsCaitExtractor ex(ms_cait_small_config(64, 2, 1), gen);
+  auto f = ex.forward(gen.normal({2, 3, 64, 64}, 0, 1));
+  REQUIRE(f.size() == 2);
+  CHECK(f[0].shape() == Shape{2, 192, 4, 4});
+  CHECK(f[1].shape() == Shape{2, 192, 2, 2});
+  CHECK(!f[0].requires_grad());
+  // Deterministic: the same seed builds the same extractor.
+  Generator gen2(5);
+  MsCaitExtractor ex2(ms_cait_small_config(64, 2, 1), gen2);
+  CHECK(ex.model(0).parameter("blocks.0.attn.qkv.weight").to_vector() ==
+        ex2.model(0).parameter("blocks.0.attn.qkv.weight").to_vector());
+}

@@ -1,0 +1,72 @@
+// Helpers shared by the test suites: tolerance comparison that names the worst element,
+// gradcheck assertions and the GPU skip.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "autograd/gradcheck.h"
+#include "autograd/ops.h"
+#include "tensor/cuda/runtime.h"
+
+namespace uflow::test {
+
+struct Closeness {
+  bool ok = true;
+  double max_abs = 0, max_rel = 0;
+  std::string worst;
+};
+
+// |a - b| <= atol + rtol·|b| elementwise (b is the reference); reports the worst element.
+inline Closeness compare(const Tensor& a, const Tensor& b, double atol, double rtol) {
+  Closeness c;
+  if (a.shape() != b.shape()) {
+    c.ok = false;
+    c.worst = "shape " + shape_str(a.shape()) + " vs reference " + shape_str(b.shape());
+    return c;
+  }
+  const std::vector<double> va = a.to_vector(), vb = b.to_vector();
+  double worst_excess = -1;
+  for (size_t i = 0; i < va.size(); ++i) {
+    const double d = std::fabs(va[i] - vb[i]);
+    const double lim = atol + rtol * std::fabs(vb[i]);
+    c.max_abs = std::max(c.max_abs, d);
+    if (std::fabs(vb[i]) > 0) c.max_rel = std::max(c.max_rel, d / std::fabs(vb[i]));
+    const bool bad = !(d <= lim);  // NaN fails
+    if (bad) c.ok = false;
+    if (bad && (d - lim > worst_excess || std::isnan(d))) {
+      worst_excess = std::isnan(d) ? 1e300 : d - lim;
+      c.worst = detail::concat("element ", i, ": ", va[i], " vs reference ", vb[i]);
+    }
+  }
+  return c;
+}
+
+}  // namespace uflow::test
+
+#define CHECK_CLOSE(a, b, atol, rtol)                                                  \
+  do {                                                                                 \
+    auto c_ = ::uflow::test::compare((a), (b), (atol), (rtol));                        \
+    INFO("max abs ", c_.max_abs, ", max rel ", c_.max_rel, "; worst: ", c_.worst);     \
+    CHECK(c_.ok);                                                                      \
+  } while (0)
+
+#define CHECK_GRADCHECK(fn, inputs)                                \
+  do {                                                             \
+    auto r_ = ::uflow::gradcheck((fn), (inputs));                  \
+    INFO("max abs error ", r_.max_abs_error, "; worst: ", r_.worst); \
+    CHECK(r_.ok);                                                  \
+  } while (0)
+
+// Ends the test executable as "skipped" (exit 77) when there is no GPU, saying so.
+#define UFLOW_REQUIRE_CUDA_OR_SKIP()                                               \
+  do {                                                                              \
+    if (!::uflow::cuda::available()) {                                              \
+      std::printf("SKIPPED: no CUDA GPU on this machine; CPU-vs-CUDA parity not run\n"); \
+      std::fflush(stdout);                                                          \
+      std::exit(77);                                                                \
+    }                                                                               \
+  } while (0)
