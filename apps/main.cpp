@@ -5,6 +5,10 @@
 #include <vector>
 
 #include "apps/bench/bench.h"
+#include "apps/commands/demo_command.h"
+#include "apps/commands/eval_command.h"
+#include "apps/commands/predict_command.h"
+#include "apps/commands/train_command.h"
 #include "tensor/error.h"
 
 namespace {
@@ -20,11 +24,22 @@ struct Sub {
 int bench(const std::vector<std::string>& args);
 
 const Sub kSubcommands[] = {
-    {"bench", "measure op and model speed (bench core | ...)", bench},
+    {"demo", "synthetic data -> train -> evaluate -> report, nothing to download",
+     uflow::app::demo_command},
+    {"train", "train the flow on a category's normal images", uflow::app::train_command},
+    {"predict", "anomaly maps, NFA maps and masks for images", uflow::app::predict_command},
+    {"eval", "metrics (AUROC, AUPRO, mIoU) and an HTML report on test sets",
+     uflow::app::eval_command},
+    {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
 };
 
 const Sub kBenches[] = {
     {"core", "GEMM and conv2d against direct BLAS/cuBLAS/cuDNN calls", uflow::app::bench_core},
+    {"extractor", "MS-CaiT forward per image, GFLOP/s against the GEMM ceiling",
+     uflow::app::bench_extractor},
+    {"flow", "U-flow forward and training step per image at the MS-CaiT shapes",
+     uflow::app::bench_flow},
+    {"nfa", "tree and block NFA per image at the MS-CaiT shapes", uflow::app::bench_nfa},
 };
 
 void usage(FILE* out) {
@@ -48,6 +63,8 @@ int bench(const std::vector<std::string>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Progress goes to stderr; keep stdout in step with it when both go to one terminal or log.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

@@ -67,7 +67,7 @@ void AllInOneBlock::set_soft_permutation(const Tensor& w) {
   UFLOW_CHECK(w.shape() == Shape({cfg_.channels, cfg_.channels}),
               "AllInOneBlock: soft permutation of shape ", shape_str(w.shape()), " for ",
               cfg_.channels, " channels");
-  w_soft_ = kernels::clone(w);
+  w_soft_ = kernels::clone(kernels::to_dtype(kernels::to_device(w, Device::cpu), DType::f64));
 }
 
 Tensor AllInOneBlock::global_scale_value() const {

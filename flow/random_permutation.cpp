@@ -51,7 +51,7 @@ Tensor random_rotation(Generator& gen, int64_t n) {
   }
   if (sign < 0)
     for (int64_t k = 0; k < n; ++k) a[k] = -a[k];
-  return Tensor::from_vector(a, {n, n}, DType::f32);
+  return Tensor::from_vector(a, {n, n}, DType::f64);
 }
 
 }  // namespace uflow

@@ -3,6 +3,8 @@
 namespace uflow {
 
 void Module::register_parameter(std::string name, Tensor* slot) {
+  // As in PyTorch, parameters are trainable leaves unless frozen with requires_grad(false).
+  slot->set_requires_grad(true);
   params_.emplace_back(std::move(name), slot);
 }
 

@@ -7,5 +7,8 @@
 namespace uflow::app {
 
 int bench_core(const std::vector<std::string>& args);
+int bench_extractor(const std::vector<std::string>& args);
+int bench_flow(const std::vector<std::string>& args);
+int bench_nfa(const std::vector<std::string>& args);
 
 }  // namespace uflow::app

@@ -2,18 +2,16 @@
 // the same process, so the ratio isolates what our dispatch adds (planning, allocation,
 // im2col). Figures are medians of repeated runs after warm-up; nothing here asserts.
 #include <cblas.h>
-#include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "apps/bench/bench.h"
+#include "apps/bench/bench_util.h"
 #include "apps/cli/args.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
@@ -25,36 +23,15 @@
 namespace uflow::app {
 namespace {
 
+using bench::race;
+#if defined(UFLOW_WITH_CUDA)
+using bench::race_gpu;
+#endif
+using bench::print_machine;
+
 constexpr int64_t kGemm = 1024;
 // conv 3×3, 408 → 408 channels, 28×28, batch 8, padding 1 (a U-Flow stage's subnet width).
 constexpr int64_t kN = 8, kC = 408, kH = 28, kW = 28, kK = 3;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-double seconds_of(const std::function<void()>& fn) {
-  const auto t0 = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Alternates the two candidates run by run, so drifting machine load hits both alike.
-std::pair<double, double> race(const std::function<void()>& ours,
-                               const std::function<void()>& direct, int warmup, int runs) {
-  for (int i = 0; i < warmup; ++i) {
-    ours();
-    direct();
-  }
-  std::vector<double> a, b;
-  for (int i = 0; i < runs; ++i) {
-    a.push_back(seconds_of(ours));
-    b.push_back(seconds_of(direct));
-  }
-  return {median(a), median(b)};
-}
 
 void report(const char* what, const char* direct_name, double flops, double t_ours,
             double t_direct) {
@@ -64,17 +41,8 @@ void report(const char* what, const char* direct_name, double flops, double t_ou
   std::fflush(stdout);
 }
 
-std::string cpu_model() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
-
 void bench_cpu(int warmup, int runs) {
-  std::printf("CPU: %s; OpenBLAS %s; %d OpenBLAS threads, %d OpenMP threads\n", cpu_model().c_str(),
-              openblas_get_config(), openblas_get_num_threads(), omp_get_max_threads());
+  print_machine(Device::cpu);
 
   // GEMM: kernels::matmul (planning + output allocation + sgemm) vs cblas_sgemm into a
   // preallocated output.
@@ -137,41 +105,8 @@ void bench_cpu(int warmup, int runs) {
 }
 
 #if defined(UFLOW_WITH_CUDA)
-// GPU timings use events on the library's stream around each run.
-std::pair<double, double> race_gpu(const std::function<void()>& ours,
-                                   const std::function<void()>& direct, int warmup, int runs) {
-  cudaEvent_t start, stop;
-  UFLOW_CUDA_CHECK(cudaEventCreate(&start));
-  UFLOW_CUDA_CHECK(cudaEventCreate(&stop));
-  auto timed = [&](const std::function<void()>& fn) {
-    UFLOW_CUDA_CHECK(cudaEventRecord(start, cuda::stream()));
-    fn();
-    UFLOW_CUDA_CHECK(cudaEventRecord(stop, cuda::stream()));
-    UFLOW_CUDA_CHECK(cudaEventSynchronize(stop));
-    float ms = 0;
-    UFLOW_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-    return ms * 1e-3;
-  };
-  for (int i = 0; i < warmup; ++i) {
-    timed(ours);
-    timed(direct);
-  }
-  std::vector<double> a, b;
-  for (int i = 0; i < runs; ++i) {
-    a.push_back(timed(ours));
-    b.push_back(timed(direct));
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return {median(a), median(b)};
-}
-
 void bench_cuda(int warmup, int runs) {
-  cudaDeviceProp prop{};
-  int dev = 0;
-  UFLOW_CUDA_CHECK(cudaGetDevice(&dev));
-  UFLOW_CUDA_CHECK(cudaGetDeviceProperties(&prop, dev));
-  std::printf("GPU: %s; TF32 %s\n", prop.name, cuda::allow_tf32() ? "allowed" : "off (full f32)");
+  print_machine(Device::cuda);
   {
     const Tensor a = kernels::rand_uniform({kGemm, kGemm}, 1, 0, -1, 1, DType::f32, Device::cuda);
     const Tensor b = kernels::rand_uniform({kGemm, kGemm}, 2, 0, -1, 1, DType::f32, Device::cuda);

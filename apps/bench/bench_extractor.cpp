@@ -1,0 +1,114 @@
+// `uflow bench extractor`: the MS-CaiT forward per image and the rate it reaches against a
+// plain GEMM measured in the same run. The paper configuration is built with seeded random
+// weights: the work (and so the speed) does not depend on the weight values, and the bench
+// needs no weight files.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/bench/bench.h"
+#include "apps/bench/bench_util.h"
+#include "apps/cli/args.h"
+#include "apps/commands/device_option.h"
+#include "layers/ms_cait.h"
+#include "tensor/cuda/math_mode.h"
+#include "tensor/ops.h"
+
+namespace uflow::app {
+namespace {
+
+// Multiply-adds of one image through patch embedding and blocks 0..tap (final norm, GELU,
+// softmax and LayerNorms are not counted: they are a fraction of a percent here).
+// Per block with N tokens, width D, H heads: qkv 3ND², logits and P·v 2N²D, the two
+// talking-heads mixes 2H²N², output projection ND², MLP 8ND².
+double cait_macs(const CaitConfig& c, int64_t tap) {
+  const double n = static_cast<double>(c.tokens()), d = static_cast<double>(c.dim),
+               h = static_cast<double>(c.heads), hidden = d * c.mlp_ratio;
+  const double patch = n * d * 3.0 * static_cast<double>(c.patch * c.patch);
+  const double block = 4.0 * n * d * d + 2.0 * n * n * d + 2.0 * h * h * n * n + 2.0 * n * d * hidden;
+  return patch + static_cast<double>(tap + 1) * block;
+}
+
+double ms_cait_macs(const MsCaitConfig& cfg) {
+  double macs = 0;
+  for (const MsCaitScale& s : cfg.scales) macs += cait_macs(s.model, s.tap);
+  return macs;
+}
+
+}  // namespace
+
+int bench_extractor(const std::vector<std::string>& argv) {
+  Args args("bench extractor",
+            "Times the MS-CaiT feature extractor forward (seeded random weights; speed does not\n"
+            "depend on the values) and reports ms per image and GFLOP/s against a square f32\n"
+            "GEMM measured in the same run. Medians after warm-up; nothing here asserts.");
+  args.option("device", "cpu|cuda|auto", "auto", "where to run (auto: cuda when usable)")
+      .option("config", "paper|small", "paper",
+              "paper: cait_m48_448 to block 40 + cait_s24_224 to block 20; small: the demo's "
+              "D 192 pair")
+      .option("batch", "N[,N...]", "", "images per forward; a list runs each (default 1 on the "
+              "CPU, 1,16 on CUDA)")
+      .option("runs", "N", "", "timed forwards per batch size (default 3 on the CPU, 10 on CUDA)")
+      .option("warmup", "N", "", "untimed forwards first (default 1 on the CPU, 3 on CUDA)")
+      .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
+      .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
+      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)");
+  if (!args.parse(argv)) return 0;
+  const Device device = parse_device(args.str("device"));
+  const bool gpu = device == Device::cuda;
+  const std::string config = args.str("config");
+  UFLOW_CHECK(config == "paper" || config == "small", "bench extractor: unknown --config '",
+              config, "' (use paper or small)");
+  const std::vector<int64_t> batches = bench::parse_batches(
+      args.has("batch") ? args.str("batch") : (gpu ? "1,16" : "1"), "bench extractor");
+  const int runs = static_cast<int>(args.has("runs") ? args.integer("runs") : (gpu ? 10 : 3));
+  const int warmup =
+      static_cast<int>(args.has("warmup") ? args.integer("warmup") : (gpu ? 3 : 1));
+  UFLOW_CHECK(runs >= 1 && warmup >= 0, "bench extractor: --runs must be >= 1, --warmup >= 0");
+  const int64_t gemm_n =
+      args.has("gemm") ? args.integer("gemm") : bench::default_gemm_size(device);
+  bench::set_threads(static_cast<int>(args.integer("threads")));
+  if (args.has("tf32")) cuda::set_allow_tf32(true);
+
+  bench::print_machine(device);
+  const bench::GemmCeiling ceiling = bench::gemm_ceiling(device, gemm_n, gpu ? 3 : 1, gpu ? 10 : 5);
+
+  const MsCaitConfig cfg = config == "paper" ? ms_cait_paper_config() : ms_cait_small_config();
+  const double flops = 2.0 * ms_cait_macs(cfg);
+  std::printf("extractor: %s (", config.c_str());
+  for (size_t i = 0; i < cfg.scales.size(); ++i) {
+    const MsCaitScale& s = cfg.scales[i];
+    std::printf("%s%s %lldx%lld blocks 0..%lld", i ? ", " : "", s.model.name.c_str(),
+                static_cast<long long>(s.model.img_size), static_cast<long long>(s.model.img_size),
+                static_cast<long long>(s.tap));
+  }
+  std::printf("); estimated %.1f GFLOP per image (%.1f GMAC)\n", flops * 1e-9, flops * 0.5e-9);
+  std::fflush(stdout);
+
+  Generator gen(1);
+  std::unique_ptr<MsCaitExtractor> extractor;
+  const double t_build = bench::seconds_of([&] {
+    extractor = std::make_unique<MsCaitExtractor>(cfg, gen);
+    extractor->to(device);
+  });
+  std::printf("extractor built (random weights) and placed on %s in %.1f s\n",
+              device_name(device), t_build);
+
+  for (const int64_t b : batches) {
+    const int64_t s = cfg.input_size();
+    const Tensor images = kernels::rand_normal({b, 3, s, s}, 5, 0, 0.0, 1.0, DType::f32, device);
+    const double t = bench::median_seconds([&] { (void)extractor->forward(images); }, warmup, runs,
+                                           device);
+    const double per_image = t / static_cast<double>(b);
+    const double gflops = flops / per_image * 1e-9;
+    std::printf("extractor %s forward, %s, batch %lld: %.2f ms/image (%.2f images/s), "
+                "%.1f GFLOP/s = %.0f%% of the GEMM ceiling  [median of %d]\n",
+                config.c_str(), device_name(device), static_cast<long long>(b), per_image * 1e3,
+                1.0 / per_image, gflops, 100.0 * gflops / ceiling.gflops, runs);
+    bench::print_result("extractor", config, device, b, per_image * 1e3, gflops);
+  }
+  return 0;
+}
+
+}  // namespace uflow::app

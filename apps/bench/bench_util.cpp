@@ -1,0 +1,198 @@
+#include "apps/bench/bench_util.h"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "tensor/cuda/math_mode.h"
+#include "tensor/cuda/runtime.h"
+#include "tensor/ops.h"
+#if defined(UFLOW_WITH_CUDA)
+#include "tensor/cuda/check.h"
+#endif
+
+namespace uflow::app::bench {
+
+double median(std::vector<double> v) {
+  UFLOW_CHECK(!v.empty(), "median of no values");
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double seconds_of(const std::function<void()>& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double median_seconds(const std::function<void()>& fn, int warmup, int runs, Device device) {
+  const bool sync = device == Device::cuda;
+  auto call = [&] {
+    fn();
+    if (sync) cuda::synchronize();
+  };
+  if (sync) cuda::synchronize();
+  for (int i = 0; i < warmup; ++i) call();
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) t.push_back(seconds_of(call));
+  return median(t);
+}
+
+std::pair<double, double> race(const std::function<void()>& a, const std::function<void()>& b,
+                               int warmup, int runs) {
+  for (int i = 0; i < warmup; ++i) {
+    a();
+    b();
+  }
+  std::vector<double> ta, tb;
+  for (int i = 0; i < runs; ++i) {
+    ta.push_back(seconds_of(a));
+    tb.push_back(seconds_of(b));
+  }
+  return {median(ta), median(tb)};
+}
+
+#if defined(UFLOW_WITH_CUDA)
+std::pair<double, double> race_gpu(const std::function<void()>& a,
+                                   const std::function<void()>& b, int warmup, int runs) {
+  cudaEvent_t start, stop;
+  UFLOW_CUDA_CHECK(cudaEventCreate(&start));
+  UFLOW_CUDA_CHECK(cudaEventCreate(&stop));
+  auto timed = [&](const std::function<void()>& fn) {
+    UFLOW_CUDA_CHECK(cudaEventRecord(start, cuda::stream()));
+    fn();
+    UFLOW_CUDA_CHECK(cudaEventRecord(stop, cuda::stream()));
+    UFLOW_CUDA_CHECK(cudaEventSynchronize(stop));
+    float ms = 0;
+    UFLOW_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+    return ms * 1e-3;
+  };
+  for (int i = 0; i < warmup; ++i) {
+    timed(a);
+    timed(b);
+  }
+  std::vector<double> ta, tb;
+  for (int i = 0; i < runs; ++i) {
+    ta.push_back(timed(a));
+    tb.push_back(timed(b));
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return {median(ta), median(tb)};
+}
+#endif
+
+std::string cpu_model() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+std::string gpu_name() {
+#if defined(UFLOW_WITH_CUDA)
+  if (!cuda::available()) return "";
+  cudaDeviceProp prop{};
+  int dev = 0;
+  UFLOW_CUDA_CHECK(cudaGetDevice(&dev));
+  UFLOW_CUDA_CHECK(cudaGetDeviceProperties(&prop, dev));
+  return prop.name;
+#else
+  return "";
+#endif
+}
+
+int set_threads(int n) {
+  if (n > 0) {
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+  }
+  return thread_count();
+}
+
+int thread_count() { return omp_get_max_threads(); }
+
+void print_machine(Device device) {
+  std::printf("machine: CPU %s; %d threads (OpenMP %d, OpenBLAS %d); OpenBLAS %s\n",
+              cpu_model().c_str(), thread_count(), omp_get_max_threads(),
+              openblas_get_num_threads(), openblas_get_config());
+  if (device == Device::cuda)
+    std::printf("machine: GPU %s; TF32 %s\n", gpu_name().c_str(),
+                cuda::allow_tf32() ? "allowed" : "off (full f32)");
+  std::fflush(stdout);
+}
+
+int64_t default_gemm_size(Device device) { return device == Device::cuda ? 8192 : 2048; }
+
+GemmCeiling gemm_ceiling(Device device, int64_t n, int warmup, int runs) {
+  GemmCeiling g;
+  g.n = n;
+  const Tensor a = kernels::rand_uniform({n, n}, 11, 0, -1, 1, DType::f32, device);
+  const Tensor b = kernels::rand_uniform({n, n}, 12, 0, -1, 1, DType::f32, device);
+  Tensor c = Tensor::empty({n, n}, DType::f32, device);
+  const int ni = static_cast<int>(n);
+  std::function<void()> gemm;
+  if (device == Device::cpu) {
+    gemm = [&] {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.f, a.data<float>(), ni,
+                  b.data<float>(), ni, 0.f, c.data<float>(), ni);
+    };
+  } else {
+#if defined(UFLOW_WITH_CUDA)
+    gemm = [&] {
+      const float one = 1.f, zero = 0.f;
+      UFLOW_CUBLAS_CHECK(cublasSetMathMode(
+          cuda::cublas(), cuda::allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+      UFLOW_CUBLAS_CHECK(cublasSgemm(cuda::cublas(), CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &one,
+                                     b.data<float>(), ni, a.data<float>(), ni, &zero,
+                                     c.data<float>(), ni));
+    };
+#else
+    UFLOW_FAIL("bench: this build has no CUDA");
+#endif
+  }
+  g.seconds = median_seconds(gemm, warmup, runs, device);
+  g.gflops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) /
+             g.seconds * 1e-9;
+  std::printf("GEMM ceiling (%s, f32 %lldx%lldx%lld, %s): %.1f GFLOP/s (%.2f ms)\n",
+              device_name(device), static_cast<long long>(n), static_cast<long long>(n),
+              static_cast<long long>(n),
+              device == Device::cpu ? "cblas_sgemm"
+                                    : (cuda::allow_tf32() ? "cublasSgemm, TF32" : "cublasSgemm"),
+              g.gflops, g.seconds * 1e3);
+  std::fflush(stdout);
+  return g;
+}
+
+void print_result(const std::string& bench, const std::string& what, Device device,
+                  int64_t batch, double ms_per_image, double gflops) {
+  std::printf("RESULT bench=%s case=%s device=%s batch=%lld ms_per_image=%.4g", bench.c_str(),
+              what.c_str(), device_name(device), static_cast<long long>(batch), ms_per_image);
+  if (gflops > 0) std::printf(" gflops=%.1f", gflops);
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+std::vector<int64_t> parse_batches(const std::string& list, const char* command) {
+  std::vector<int64_t> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    char* end = nullptr;
+    const long long v = std::strtoll(item.c_str(), &end, 10);
+    UFLOW_CHECK(!item.empty() && *end == '\0' && v >= 1, command,
+                ": --batch takes positive integers separated by commas, got '", list, "'");
+    out.push_back(v);
+  }
+  UFLOW_CHECK(!out.empty(), command, ": --batch is empty");
+  return out;
+}
+
+}  // namespace uflow::app::bench

@@ -1,0 +1,46 @@
+#include "apps/commands/inference_setup.h"
+
+#include "apps/commands/device_option.h"
+
+namespace uflow::app {
+
+LoadedModel load_model(const std::string& checkpoint, const std::string& weights_dir,
+                       Device device) {
+  LoadedModel m;
+  m.info = read_checkpoint_info(checkpoint);
+  if (!weights_dir.empty()) m.info.spec.weights_dir = weights_dir;
+  m.extractor = build_extractor(m.info.spec);
+  m.extractor->to(device);
+  m.flow = build_flow(m.info.spec);
+  load_checkpoint(checkpoint, *m.flow, nullptr);
+  m.flow->to(device);
+  m.flow->train(false);
+  m.flow->requires_grad(false);
+  return m;
+}
+
+void add_inference_options(Args& a) {
+  a.option("nfa", "tree|block", "tree", "a-contrario segmentation method")
+      .flag("guard", "tree NFA: no evidence from under-dispersed regions (log P = 0 where t <= 1)")
+      .option("window", "n", "5", "block NFA window at the finest scale (anomalib uses 7)")
+      .option("prob", "p", "0.9", "block NFA probability (anomalib uses 0.5)")
+      .option("size", "px", "256", "side of the anomaly and NFA maps")
+      .option("batch", "n", "8", "images per batch")
+      .option("device", "cpu|cuda|auto", "auto", "where to compute")
+      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)");
+}
+
+PredictOptions inference_options(const Args& a) {
+  PredictOptions o;
+  o.nfa = a.str("nfa");
+  o.guard = a.has("guard");
+  o.window = a.integer("window");
+  o.prob = a.real("prob");
+  o.size = a.integer("size");
+  o.batch = a.integer("batch");
+  o.device = parse_device(a.str("device"));
+  UFLOW_CHECK(o.size >= 8 && o.batch >= 1, "--size must be at least 8 and --batch at least 1");
+  return o;
+}
+
+}  // namespace uflow::app

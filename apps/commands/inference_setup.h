@@ -1,0 +1,27 @@
+// Rebuilding a trained model from its checkpoint for predict and eval, and the options both
+// commands share.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "apps/cli/args.h"
+#include "apps/model/checkpoint.h"
+#include "apps/model/predictor.h"
+
+namespace uflow::app {
+
+struct LoadedModel {
+  CheckpointInfo info;
+  std::unique_ptr<MsCaitExtractor> extractor;
+  std::unique_ptr<UFlow> flow;
+};
+
+// weights_dir overrides the checkpoint's extractor weight folder when non-empty.
+LoadedModel load_model(const std::string& checkpoint, const std::string& weights_dir,
+                       Device device);
+
+// Declares --nfa, --guard, --window, --prob, --size, --batch, --device, --weights.
+void add_inference_options(Args& a);
+PredictOptions inference_options(const Args& a);
+
+}  // namespace uflow::app

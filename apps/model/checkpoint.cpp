@@ -1,0 +1,120 @@
+#include "apps/model/checkpoint.h"
+
+#include <filesystem>
+
+#include "apps/model/hdf5_io.h"
+
+namespace uflow::app {
+namespace {
+
+constexpr const char* kFormat = "uflow-checkpoint";
+constexpr int64_t kVersion = 1;
+
+void write_spec(H5File& f, const CheckpointInfo& info) {
+  const ModelSpec& s = info.spec;
+  f.set_attr("format", std::string(kFormat));
+  f.set_attr("version", kVersion);
+  f.set_attr("epoch", info.epoch);
+  f.set_attr("extractor", s.extractor);
+  f.set_attr("input_size", s.input_size);
+  f.set_attr("small_depth", s.small_depth);
+  f.set_attr("extractor_seed", static_cast<int64_t>(s.extractor_seed));
+  f.set_attr("weights_dir", s.weights_dir);
+  f.set_attr("flow_steps", s.flow_steps);
+  f.set_attr("clamp", s.clamp);
+  f.set_attr("clamp_mode", s.clamp_mode);
+  f.set_attr("seed", static_cast<int64_t>(s.seed));
+  f.set_attr("map_size", s.map_size);
+  f.set_attr("epochs", info.train.epochs);
+  f.set_attr("batch", info.train.batch);
+  f.set_attr("lr", info.train.lr);
+  f.set_attr("weight_decay", info.train.weight_decay);
+  f.set_attr("loss", info.train.loss);
+}
+
+void check_format(const H5File& f) {
+  UFLOW_CHECK(f.has_attr("format") && f.attr_string("format") == kFormat, f.path(),
+              ": not a uflow checkpoint (attribute format != ", kFormat, ")");
+  const int64_t v = f.attr_int("version");
+  UFLOW_CHECK(v == kVersion, f.path(), ": checkpoint version ", v, ", this uflow reads version ",
+              kVersion);
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
+                     const Adam* adam) {
+  const std::string tmp = path + ".tmp";
+  {
+    H5File f(tmp, 'w');
+    write_spec(f, info);
+    const auto params = flow.named_parameters();
+    for (const auto& [name, p] : params) f.write_tensor("flow/" + name, p);
+    for (size_t s = 0; s < flow.config().features.size(); ++s)
+      for (size_t j = 0; j < flow.blocks(s).size(); ++j)
+        f.write_ints("permutation/" + std::to_string(s) + "." + std::to_string(j),
+                     flow.blocks(s)[j]->permutation());
+    if (adam) {
+      f.set_attr("adam_step", adam->steps());
+      for (size_t i = 0; i < params.size(); ++i) {
+        f.write_tensor("adam/exp_avg/" + params[i].first, adam->exp_avg()[i]);
+        f.write_tensor("adam/exp_avg_sq/" + params[i].first, adam->exp_avg_sq()[i]);
+      }
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp);
+  UFLOW_CHECK(!ec, path, ": cannot move the new checkpoint into place (", ec.message(), ")");
+}
+
+CheckpointInfo read_checkpoint_info(const std::string& path) {
+  H5File f(path, 'r');
+  check_format(f);
+  CheckpointInfo info;
+  ModelSpec& s = info.spec;
+  info.epoch = f.attr_int("epoch");
+  s.extractor = f.attr_string("extractor");
+  s.input_size = f.attr_int("input_size");
+  s.small_depth = f.attr_int("small_depth");
+  s.extractor_seed = static_cast<uint64_t>(f.attr_int("extractor_seed"));
+  s.weights_dir = f.attr_string("weights_dir");
+  s.flow_steps = f.attr_int("flow_steps");
+  s.clamp = f.attr_double("clamp");
+  s.clamp_mode = f.attr_string("clamp_mode");
+  s.seed = static_cast<uint64_t>(f.attr_int("seed"));
+  s.map_size = f.attr_int("map_size");
+  info.train.epochs = f.attr_int("epochs");
+  info.train.batch = f.attr_int("batch");
+  info.train.lr = f.attr_double("lr");
+  info.train.weight_decay = f.attr_double("weight_decay");
+  info.train.loss = f.attr_string("loss");
+  return info;
+}
+
+void load_checkpoint(const std::string& path, UFlow& flow, Adam* adam) {
+  H5File f(path, 'r');
+  check_format(f);
+  const auto params = flow.named_parameters();
+  for (const auto& [name, p] : params) {
+    const Tensor v = f.read_tensor("flow/" + name);
+    UFLOW_CHECK(v.shape() == p.shape(), path, ": parameter ", name, " has shape ",
+                shape_str(v.shape()), ", the model expects ", shape_str(p.shape()));
+    flow.set_parameter(name, v);
+  }
+  for (size_t s = 0; s < flow.config().features.size(); ++s)
+    for (size_t j = 0; j < flow.blocks(s).size(); ++j)
+      flow.blocks(s)[j]->set_permutation(
+          f.read_ints("permutation/" + std::to_string(s) + "." + std::to_string(j)));
+  if (adam) {
+    UFLOW_CHECK(f.has_attr("adam_step"), path, ": no optimiser state to resume from");
+    std::vector<Tensor> m, v;
+    for (const auto& [name, p] : params) {
+      m.push_back(f.read_tensor("adam/exp_avg/" + name));
+      v.push_back(f.read_tensor("adam/exp_avg_sq/" + name));
+    }
+    adam->load_state(m, v, f.attr_int("adam_step"));
+  }
+}
+
+}  // namespace uflow::app

@@ -1,0 +1,35 @@
+// Training checkpoints (HDF5): the flow's parameters under their reference names, each
+// coupling block's permutation as an index vector, Adam's state, the finished epoch, the
+// model spec and training settings. Written to a temporary file and renamed, so a crash never
+// leaves a broken checkpoint and an existing one survives a failed write.
+#pragma once
+#include <string>
+
+#include "apps/model/model_spec.h"
+#include "layers/adam.h"
+
+namespace uflow::app {
+
+struct TrainSettings {
+  int64_t epochs = 100;
+  int64_t batch = 8;
+  double lr = 1e-3;
+  double weight_decay = 1e-5;
+  std::string loss = "current";  // or "legacy"
+};
+
+struct CheckpointInfo {
+  ModelSpec spec;
+  TrainSettings train;
+  int64_t epoch = 0;  // epochs finished
+};
+
+void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
+                     const Adam* adam);
+// Reads the spec and settings only.
+CheckpointInfo read_checkpoint_info(const std::string& path);
+// Loads parameters and permutations into a flow built from the checkpoint's spec, and Adam's
+// state when adam is given. Throws one line naming the file and the problem.
+void load_checkpoint(const std::string& path, UFlow& flow, Adam* adam);
+
+}  // namespace uflow::app

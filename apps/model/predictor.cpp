@@ -1,0 +1,80 @@
+#include "apps/model/predictor.h"
+
+#include "apps/cli/progress.h"
+#include "apps/model/features.h"
+#include "contrario/block_nfa.h"
+#include "contrario/tree_nfa.h"
+#include "flow/anomaly_map.h"
+#include "imaging/image_io.h"
+#include "imaging/preprocess.h"
+
+namespace uflow::app {
+namespace {
+
+Tensor ground_truth(const Sample& s, int64_t size) {
+  if (s.mask.empty()) return kernels::zeros({size, size});
+  Tensor m = kernels::unsqueeze(load_image_gray(s.mask), 0);
+  const bool shrinking = m.size(2) > size || m.size(3) > size;
+  m = kernels::interpolate(m, size, size, InterpMode::bilinear, false, shrinking);
+  m = kernels::binary(BinaryOp::gt, m, Tensor::scalar(0.5));
+  return kernels::reshape(m, {size, size});
+}
+
+}  // namespace
+
+Tensor display_image(const Sample& s, int64_t size) {
+  return resize_image(load_image_rgb(s.image), size);
+}
+
+std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const UFlow& flow,
+                                       const std::vector<Sample>& samples,
+                                       const PredictOptions& opt,
+                                       const std::function<void(const Prediction&)>& on_image) {
+  UFLOW_CHECK(opt.nfa == "tree" || opt.nfa == "block", "unknown NFA method '", opt.nfa,
+              "' (use tree or block)");
+  NoGradGuard no_grad;
+  const int64_t n = static_cast<int64_t>(samples.size());
+  const int64_t T = opt.size;
+  std::vector<Prediction> out;
+  Progress bar("predict", n);
+  for (int64_t start = 0; start < n; start += opt.batch) {
+    const int64_t end = std::min(n, start + opt.batch);
+    std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
+    Tensor images = kernels::to_device(
+        load_image_batch(chunk, extractor.config().input_size()), opt.device);
+    UFlowOut z = flow.forward(extractor.forward(images));
+    Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
+    Tensor scores = image_scores(amap);
+    contrario::NfaResult nfa;
+    if (opt.nfa == "tree") {
+      contrario::TreeNfaOptions o;
+      o.size = T;
+      o.guard = opt.guard;
+      nfa = contrario::tree_nfa(z.z, o);
+    } else {
+      contrario::BlockNfaOptions o;
+      o.size = T;
+      o.window = opt.window;
+      o.prob = opt.prob;
+      nfa = contrario::block_nfa(z.z, o);
+    }
+    Tensor nfa_score = kernels::to_device(nfa.score, Device::cpu);
+    const std::vector<double> sv = scores.to_vector();
+    for (int64_t i = 0; i < end - start; ++i) {
+      Prediction p;
+      p.sample = chunk[i];
+      p.anomaly_map = kernels::contiguous(kernels::reshape(kernels::narrow(amap, 0, i, 1), {T, T}));
+      p.neg_log_nfa =
+          kernels::contiguous(kernels::reshape(kernels::narrow(nfa_score, 0, i, 1), {T, T}));
+      p.ground_truth = ground_truth(chunk[i], T);
+      p.score = sv[i];
+      if (on_image) on_image(p);
+      out.push_back(std::move(p));
+    }
+    bar.advance(end - start);
+  }
+  bar.finish();
+  return out;
+}
+
+}  // namespace uflow::app

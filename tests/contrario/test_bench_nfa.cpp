@@ -1,0 +1,17 @@
+// run_nfa_bench returns figures for both variants (no timing assertions: only that it ran).
+#include <doctest/doctest.h>
+
+#include "contrario/bench_nfa.h"
+
+TEST_CASE("the NFA bench times both variants on standard normal latents") {
+  uflow::contrario::NfaBenchOptions opt;
+  opt.repeats = 1;
+  const uflow::contrario::NfaBenchResult r = uflow::contrario::run_nfa_bench(opt);
+  CHECK(r.tree_ms > 0);
+  CHECK(r.block_ms > 0);
+  CHECK(r.tree_maps_ms > 0);
+  CHECK(r.block_maps_ms > 0);
+  // N(0, 1) latents at the MS-CaiT shapes: nothing to detect (uflow-reference.md §7.1).
+  CHECK(r.tree_detected == 0);
+  CHECK(r.block_detected == 0);
+}
