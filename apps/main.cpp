@@ -8,6 +8,7 @@
 #include "apps/commands/demo_command.h"
 #include "apps/commands/eval_command.h"
 #include "apps/commands/predict_command.h"
+#include "apps/commands/study_commands.h"
 #include "apps/commands/train_command.h"
 #include "tensor/error.h"
 
@@ -30,6 +31,10 @@ const Sub kSubcommands[] = {
     {"predict", "anomaly maps, NFA maps and masks for images", uflow::app::predict_command},
     {"eval", "metrics (AUROC, AUPRO, mIoU) and an HTML report on test sets",
      uflow::app::eval_command},
+    {"features", "frozen extractor features of images to HDF5", uflow::app::features_command},
+    {"latents", "latents, log-det and anomaly maps of a trained flow to HDF5",
+     uflow::app::latents_command},
+    {"nfa", "a-contrario segmentation of latents from HDF5", uflow::app::nfa_command},
     {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
 };
 

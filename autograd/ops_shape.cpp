@@ -70,21 +70,20 @@ Tensor pixel_shuffle(const Tensor& x, int64_t r) {
 Tensor pixel_unshuffle(const Tensor& x, int64_t r) {
   Tensor y = kernels::pixel_unshuffle(x, r);
   if (!needs_grad({x})) return y;
-  return record(y, "pixel_unshuffle", {x}, [r](const Tensor& g) {
-    return std::vector<Tensor>{kernels::pixel_shuffle(g, r)};
-  });
+  return record(y, "pixel_unshuffle", {x},
+                [r](const Tensor& g) { return std::vector<Tensor>{kernels::pixel_shuffle(g, r)}; });
 }
 
 Tensor interpolate(const Tensor& x, int64_t out_h, int64_t out_w, InterpMode mode,
                    bool align_corners, bool antialias) {
   Tensor y = kernels::interpolate(x, out_h, out_w, mode, align_corners, antialias);
   if (!needs_grad({x})) return y;
-  return record(y, "interpolate", {x},
-                [in_h = x.size(-2), in_w = x.size(-1), mode, align_corners,
-                 antialias](const Tensor& g) {
-                  return std::vector<Tensor>{kernels::interpolate_backward(
-                      g, in_h, in_w, mode, align_corners, antialias)};
-                });
+  return record(
+      y, "interpolate", {x},
+      [in_h = x.size(-2), in_w = x.size(-1), mode, align_corners, antialias](const Tensor& g) {
+        return std::vector<Tensor>{
+            kernels::interpolate_backward(g, in_h, in_w, mode, align_corners, antialias)};
+      });
 }
 
 }  // namespace uflow

@@ -23,11 +23,14 @@ T area_scale(int64_t n_in, int64_t n_out, bool align_corners) {
   return static_cast<T>(n_in) / static_cast<T>(n_out);
 }
 
+// PyTorch's builds contract these multiply-adds into fused ones (GCC and nvcc do by default);
+// the table arithmetic uses fma at the same places so that f32 weights round as they do there.
+
 // Linear modes clamp a negative source index to 0; cubic keeps it (its weights depend on it).
 template <typename T>
 T source_index(T scale, int64_t o, bool align_corners, bool cubic) {
   if (align_corners) return scale * static_cast<T>(o);
-  const T src = scale * (static_cast<T>(o) + T(0.5)) - T(0.5);
+  const T src = std::fma(scale, static_cast<T>(o) + T(0.5), T(-0.5));
   return (!cubic && src < T(0)) ? T(0) : src;
 }
 
@@ -55,11 +58,13 @@ void linear_taps(InterpTable& t, bool align_corners) {
 // Keys' cubic convolution with A = -0.75: |x| <= 1 and 1 < |x| < 2 branches.
 template <typename T>
 T cubic1(T x, T a) {
-  return ((a + 2) * x - (a + 3)) * x * x + 1;
+  // ((a + 2)x - (a + 3))x² + 1
+  return std::fma(std::fma(a + 2, x, -(a + 3)) * x, x, T(1));
 }
 template <typename T>
 T cubic2(T x, T a) {
-  return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  // ((ax - 5a)x + 8a)x - 4a
+  return std::fma(std::fma(std::fma(a, x, -5 * a), x, 8 * a), x, -4 * a);
 }
 
 template <typename T>
@@ -71,7 +76,8 @@ void cubic_taps(InterpTable& t, bool align_corners) {
     T f;
     index_and_fraction(source_index(scale, o, align_corners, true), t.n_in, i, f);
     const T g = T(1) - f;  // distance to the next sample, rounded as the reference rounds it
-    const T c[4] = {cubic2<T>(f + T(1), a), cubic1<T>(f, a), cubic1<T>(g, a), cubic2<T>(g + T(1), a)};
+    const T c[4] = {cubic2<T>(f + T(1), a), cubic1<T>(f, a), cubic1<T>(g, a),
+                    cubic2<T>(g + T(1), a)};
     for (int j = 0; j < 4; ++j) {
       t.col.push_back(std::clamp<int64_t>(i - 1 + j, 0, t.n_in - 1));  // border clamp
       t.weight.push_back(static_cast<double>(c[j]));
@@ -201,8 +207,8 @@ Tensor interpolate_backward(const Tensor& grad_in, int64_t in_h, int64_t in_w, I
   const int64_t planes = g.numel() / (out_h * out_w);
   const InterpTable tw = make_table(in_w, out_w, mode, align_corners, antialias, g.dtype());
   const InterpTable th = make_table(in_h, out_h, mode, align_corners, antialias, g.dtype());
-  const Tensor cols = apply(g, planes, out_w, transposed(th));          // (planes, in_h, out_w)
-  const Tensor dx = apply(cols, planes * in_h, 1, transposed(tw));      // (planes·in_h, in_w)
+  const Tensor cols = apply(g, planes, out_w, transposed(th));      // (planes, in_h, out_w)
+  const Tensor dx = apply(cols, planes * in_h, 1, transposed(tw));  // (planes·in_h, in_w)
   return reshape(dx, with_last2(g.shape(), in_h, in_w));
 }
 

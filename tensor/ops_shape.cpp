@@ -1,6 +1,8 @@
 // cat, 2-d padding and pixel (un)shuffle. cat and the shuffles are strided copies (copy_ into
 // views, or a permuted view made contiguous), so they run on either backend and take inputs
 // of any strides; padding has its own kernels in tensor/cpu and tensor/cuda.
+#include <algorithm>
+
 #include "tensor/cpu/shape_ops.h"
 #include "tensor/dispatch.h"
 #include "tensor/ops.h"
@@ -16,8 +18,8 @@ Pad2dGeometry pad2d_geometry(const Shape& x_shape, int64_t left, int64_t right, 
   UFLOW_CHECK(x_shape.size() >= 2, op, ": needs at least 2 dims (…, H, W), got ",
               shape_str(x_shape));
   UFLOW_CHECK(left >= 0 && right >= 0 && top >= 0 && bottom >= 0, op,
-              ": padding must be non-negative, got (left ", left, ", right ", right, ", top ",
-              top, ", bottom ", bottom, ")");
+              ": padding must be non-negative, got (left ", left, ", right ", right, ", top ", top,
+              ", bottom ", bottom, ")");
   Pad2dGeometry g;
   g.h = x_shape[x_shape.size() - 2];
   g.w = x_shape.back();
@@ -54,8 +56,7 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
     const Tensor& x = xs[i];
     check_same_kind("cat", {&first, &x});
     bool match = x.dim() == first.dim();
-    for (int64_t d = 0; match && d < x.dim(); ++d)
-      match = d == dim || x.size(d) == first.size(d);
+    for (int64_t d = 0; match && d < x.dim(); ++d) match = d == dim || x.size(d) == first.size(d);
     UFLOW_CHECK(match, "cat: tensor ", i, " has shape ", shape_str(x.shape()),
                 ", which differs from ", shape_str(first.shape()), " outside dim ", dim);
     shape[dim] += x.size(dim);
@@ -87,8 +88,7 @@ Tensor pad2d(const Tensor& x_in, int64_t left, int64_t right, int64_t top, int64
 
 Tensor pad2d_backward(const Tensor& grad_in, const Shape& x_shape, int64_t left, int64_t right,
                       int64_t top, int64_t bottom, PadMode mode) {
-  const Pad2dGeometry g =
-      pad2d_geometry(x_shape, left, right, top, bottom, mode, "pad2d_backward");
+  const Pad2dGeometry g = pad2d_geometry(x_shape, left, right, top, bottom, mode, "pad2d_backward");
   UFLOW_CHECK(grad_in.shape() == with_last2(x_shape, g.oh, g.ow), "pad2d_backward: gradient ",
               shape_str(grad_in.shape()), " does not match the padded shape of ",
               shape_str(x_shape));
@@ -110,8 +110,8 @@ Tensor pixel_shuffle(const Tensor& x, int64_t r) {
   UFLOW_CHECK(r >= 1, "pixel_shuffle: factor must be positive, got ", r);
   UFLOW_CHECK(x.dim() >= 3, "pixel_shuffle: needs (…, C, H, W), got ", shape_str(x.shape()));
   const int64_t c = x.size(-3), h = x.size(-2), w = x.size(-1);
-  UFLOW_CHECK(c % (r * r) == 0, "pixel_shuffle: ", c, " channels are not divisible by r² = ",
-              r * r);
+  UFLOW_CHECK(c % (r * r) == 0, "pixel_shuffle: ", c,
+              " channels are not divisible by r² = ", r * r);
   const Shape lead(x.shape().begin(), x.shape().end() - 3);
   const int64_t b = shape_numel(lead), co = c / (r * r);
   Tensor v = permute(reshape(x, {b, co, r, r, h, w}), {0, 1, 4, 2, 5, 3});
@@ -125,8 +125,8 @@ Tensor pixel_unshuffle(const Tensor& x, int64_t r) {
   UFLOW_CHECK(r >= 1, "pixel_unshuffle: factor must be positive, got ", r);
   UFLOW_CHECK(x.dim() >= 3, "pixel_unshuffle: needs (…, C, H, W), got ", shape_str(x.shape()));
   const int64_t c = x.size(-3), h = x.size(-2), w = x.size(-1);
-  UFLOW_CHECK(h % r == 0 && w % r == 0, "pixel_unshuffle: H×W ", h, "×", w,
-              " is not divisible by ", r);
+  UFLOW_CHECK(h % r == 0 && w % r == 0, "pixel_unshuffle: H×W ", h, "×", w, " is not divisible by ",
+              r);
   const Shape lead(x.shape().begin(), x.shape().end() - 3);
   const int64_t b = shape_numel(lead), ho = h / r, wo = w / r;
   Tensor v = permute(reshape(x, {b, c, ho, r, wo, r}), {0, 1, 3, 5, 2, 4});

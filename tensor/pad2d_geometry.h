@@ -8,7 +8,7 @@
 namespace uflow {
 
 struct Pad2dGeometry {
-  int64_t planes = 1;   // product of the leading dims
+  int64_t planes = 1;      // product of the leading dims
   int64_t h = 0, w = 0;    // input
   int64_t oh = 0, ow = 0;  // output: h + top + bottom, w + left + right
   int64_t top = 0, left = 0;

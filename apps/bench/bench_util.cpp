@@ -120,7 +120,7 @@ int set_threads(int n) {
 int thread_count() { return omp_get_max_threads(); }
 
 void print_machine(Device device) {
-  std::printf("machine: CPU %s; %d threads (OpenMP %d, OpenBLAS %d); OpenBLAS %s\n",
+  std::printf("machine: CPU %s; %d threads (OpenMP %d, OpenBLAS %d); %s\n",
               cpu_model().c_str(), thread_count(), omp_get_max_threads(),
               openblas_get_num_threads(), openblas_get_config());
   if (device == Device::cuda)

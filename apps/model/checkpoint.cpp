@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "apps/model/hdf5_io.h"
+#include "weights/hdf5_file.h"
 
 namespace uflow::app {
 namespace {

@@ -2,7 +2,7 @@
 // weights from <weights_dir>/<model>.h5 (written by tools/export_timm.py), mapped by name.
 #include <filesystem>
 
-#include "apps/model/hdf5_io.h"
+#include "weights/weight_file.h"
 #include "apps/model/model_spec.h"
 
 namespace fs = std::filesystem;
@@ -10,21 +10,19 @@ namespace fs = std::filesystem;
 namespace uflow::app {
 namespace {
 
-// Loads every parameter the (truncated) model has from the file's datasets of the same name;
-// the file's other keys (later blocks, class stage, head) are not needed and are ignored.
+// Loads every parameter the (truncated) model has, by name. Keys the extractor never runs (later
+// blocks, the class-attention stage, the head) are allowed in the file; anything else
+// unexpected, missing or mis-shaped is an error naming the file and the key.
 void load_timm_weights(Cait& model, const std::string& path) {
   UFLOW_CHECK(fs::exists(path), path,
               ": extractor weights not found (create them with tools/export_timm.py, see README)");
-  H5File f(path, 'r');
-  UFLOW_CHECK(f.has_attr("format") && f.attr_string("format") == "uflow-weights", path,
-              ": not a uflow weights file (attribute format != uflow-weights)");
-  for (const auto& [name, p] : model.named_parameters()) {
-    UFLOW_CHECK(f.has(name), path, ": key '", name, "' is missing");
-    const Tensor v = f.read_tensor(name);
-    UFLOW_CHECK(v.shape() == p.shape(), path, ": key '", name, "' has shape ",
-                shape_str(v.shape()), ", expected ", shape_str(p.shape()));
-    model.set_parameter(name, kernels::to_dtype(v, DType::f32));
-  }
+  std::vector<std::pair<std::string, Shape>> expected;
+  for (const auto& [name, p] : model.named_parameters()) expected.push_back({name, p.shape()});
+  std::vector<std::string> ignorable{"cls_token", "blocks_token_only.", "head."};
+  for (int64_t i = model.built_blocks(); i < model.config().depth; ++i)
+    ignorable.push_back("blocks." + std::to_string(i) + ".");
+  for (auto& [name, t] : load_weights(path, expected, ignorable))
+    model.set_parameter(name, kernels::to_dtype(t, DType::f32));
   model.requires_grad(false);
 }
 

@@ -104,7 +104,7 @@ std::string render_html(const Report& r) {
     for (const ReportCurve& c : r.curves) os << svg_curve(c);
   }
   if (!r.rows.empty()) {
-    os << "<h2>Images</h2><table class='grid'><tr><th>image</th>";
+    os << "<h2>Images</h2><table class='grid'><tr><th>sample</th>";
     for (const auto& t : r.panel_titles) os << "<th>" << html_escape(t) << "</th>";
     os << "</tr>";
     for (const ReportRow& row : r.rows) {

@@ -51,8 +51,8 @@ void pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) {
 
 void pad2d_backward(const Tensor& dx, const Tensor& grad, const Pad2dGeometry& g) {
   dispatch_dtype(grad.dtype(), [&]<typename T>() {
-    pad2d_backward_kernel<<<grid_for(dx.numel()), 256, 0, stream()>>>(dx.data<T>(),
-                                                                       grad.data<T>(), g);
+    pad2d_backward_kernel<<<grid_for(dx.numel()), 256, 0, stream()>>>(dx.data<T>(), grad.data<T>(),
+                                                                      g);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }

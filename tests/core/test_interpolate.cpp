@@ -100,18 +100,17 @@ TEST_CASE("interpolate gradcheck (f64) for every mode, up and down") {
     InterpMode mode;
     bool align_corners, antialias;
   };
-  const std::vector<Mode> modes = {{InterpMode::bilinear, false, false},
-                                   {InterpMode::bilinear, true, false},
-                                   {InterpMode::bicubic, false, false},
-                                   {InterpMode::bicubic, true, false},
-                                   {InterpMode::bilinear, false, true},
-                                   {InterpMode::bilinear, true, true}};
+  const std::vector<Mode> modes = {
+      {InterpMode::bilinear, false, false}, {InterpMode::bilinear, true, false},
+      {InterpMode::bicubic, false, false},  {InterpMode::bicubic, true, false},
+      {InterpMode::bilinear, false, true},  {InterpMode::bilinear, true, true}};
   struct Size {
     Shape in;
     int64_t oh, ow;
   };
   // Up in both dims, down in both (the antialias filter widens), and mixed.
-  const std::vector<Size> sizes = {{{1, 2, 2, 3}, 4, 5}, {{1, 1, 6, 7}, 3, 2}, {{2, 1, 3, 5}, 5, 2}};
+  const std::vector<Size> sizes = {
+      {{1, 2, 2, 3}, 4, 5}, {{1, 1, 6, 7}, 3, 2}, {{2, 1, 3, 5}, 5, 2}};
   for (const Mode& m : modes)
     for (const Size& s : sizes) {
       CAPTURE(static_cast<int>(m.mode));

@@ -42,13 +42,15 @@ def case(name, shape, a, b, size, mode, align_corners, antialias=False, dtype=to
     yv = y.detach().reshape(-1)
     gv = x.grad.reshape(-1)
     sample = sample or []
+    if grad_sample is None and gv.numel() > 48:  # keep the header small: 16 spread elements
+        grad_sample = sorted(set(round(k * (gv.numel() - 1) / 15) for k in range(16)))
     grad_sample = grad_sample or []
     out = yv[sample].tolist() if sample else yv.tolist()
     grad = gv[grad_sample].tolist() if grad_sample else gv.tolist()
     src = ("torch.arange(%d)" % x.numel()) if a == 0 else (
         "torch.sin(%g * torch.arange(%d, dtype=torch.float64) + %g)" % (a, x.numel(), b))
     expr = ("F.interpolate(%s.to(%s).reshape%s, size=%s, mode='%s', align_corners=%s%s)" % (
-        src, str(dtype).replace("torch.", "torch."), tuple(shape), tuple(size), mode, align_corners,
+        src, str(dtype), tuple(shape), tuple(size), mode, align_corners,
         ", antialias=True" if antialias else ""))
     mode_cpp = "InterpMode::bilinear" if mode == "bilinear" else "InterpMode::bicubic"
     dt_cpp = "DType::f32" if dtype == torch.float32 else "DType::f64"
@@ -70,11 +72,12 @@ def main():
     modes = [("bilinear", False), ("bilinear", True), ("bicubic", False), ("bicubic", True)]
     for mode, ac in modes:
         tag = "%s_%s" % (mode, "ac" if ac else "noac")
-        cases.append(case("arange_up_" + tag, (1, 2, 3, 4), 0, 0, (5, 7), mode, ac))
+        cases.append(case("arange_up_" + tag, (1, 1, 3, 4), 0, 0, (5, 7), mode, ac))
         cases.append(case("arange_down_" + tag, (1, 2, 3, 4), 0, 0, (2, 3), mode, ac))
         cases.append(case("sin_mixed_" + tag, (2, 1, 4, 5), 0.7, 0.3, (7, 3), mode, ac))
-        cases.append(case("sin_mixed_f64_" + tag, (1, 1, 4, 5), 0.7, 0.3, (7, 3), mode, ac,
-                          dtype=torch.float64))
+        if (mode == "bicubic") == ac:  # f64: two of the four combinations suffice
+            cases.append(case("sin_mixed_f64_" + tag, (1, 1, 4, 5), 0.7, 0.3, (7, 3), mode, ac,
+                              dtype=torch.float64))
     cases.append(case("aa_down", (1, 2, 9, 11), 0.45, 0.1, (4, 5), "bilinear", False, True))
     cases.append(case("aa_mixed", (1, 1, 5, 11), 0.45, 0.1, (8, 4), "bilinear", False, True))
     cases.append(case("aa_align_corners", (1, 1, 9, 11), 0.45, 0.1, (4, 5), "bilinear", True,

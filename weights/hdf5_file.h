@@ -1,4 +1,4 @@
-// Minimal RAII access to HDF5 files for checkpoints: tensors (f32/f64) and integer vectors as
+// RAII access to HDF5 files (weights, checkpoints, fixtures, latents): tensors (f32/f64) and integer vectors as
 // datasets, scalar/string attributes on the root. Every failure is one line naming the file.
 #pragma once
 #include <cstdint>
@@ -7,7 +7,7 @@
 
 #include "tensor/tensor.h"
 
-namespace uflow::app {
+namespace uflow {
 
 class H5File {
  public:
@@ -40,4 +40,4 @@ class H5File {
   int64_t id_ = -1;
 };
 
-}  // namespace uflow::app
+}  // namespace uflow

@@ -1,4 +1,4 @@
-#include "apps/model/hdf5_io.h"
+#include "weights/hdf5_file.h"
 
 #include <hdf5.h>
 
@@ -6,7 +6,7 @@
 
 #include "tensor/ops.h"
 
-namespace uflow::app {
+namespace uflow {
 namespace {
 
 // HDF5 prints its own error stack to stderr by default; uflow reports errors itself.
@@ -202,4 +202,4 @@ int64_t H5File::attr_int(const std::string& key) const {
   return v;
 }
 
-}  // namespace uflow::app
+}  // namespace uflow

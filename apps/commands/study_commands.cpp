@@ -1,0 +1,192 @@
+#include "apps/commands/study_commands.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "apps/cli/args.h"
+#include "apps/commands/device_option.h"
+#include "apps/commands/inference_setup.h"
+#include "apps/model/features.h"
+#include "weights/hdf5_file.h"
+#include "contrario/block_nfa.h"
+#include "contrario/tree_nfa.h"
+#include "flow/anomaly_map.h"
+#include "imaging/image_io.h"
+
+namespace fs = std::filesystem;
+
+namespace uflow::app {
+namespace {
+
+// Reads datasets <prefix>1, <prefix>2, ... until one is missing.
+std::vector<Tensor> read_numbered(const H5File& f, const std::string& prefix) {
+  std::vector<Tensor> out;
+  for (int i = 1; f.has(prefix + std::to_string(i)); ++i) {
+    Tensor t = kernels::to_dtype(f.read_tensor(prefix + std::to_string(i)), DType::f32);
+    UFLOW_CHECK(t.dim() == 4, f.path(), ": dataset ", prefix, i, " must be (B, C, H, W), got ",
+                shape_str(t.shape()));
+    out.push_back(t);
+  }
+  UFLOW_CHECK(!out.empty(), f.path(), ": no dataset '", prefix, "1'");
+  return out;
+}
+
+void write_numbered(H5File& f, const std::string& prefix, const std::vector<Tensor>& ts) {
+  for (size_t i = 0; i < ts.size(); ++i)
+    f.write_tensor(prefix + std::to_string(i + 1), kernels::to_device(ts[i], Device::cpu));
+}
+
+// Writes through a temporary file so an existing output survives a failure.
+template <typename Fn>
+void write_h5_atomic(const std::string& path, Fn&& fill) {
+  const std::string tmp = path + ".tmp";
+  {
+    H5File f(tmp, 'w');
+    fill(f);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp);
+  UFLOW_CHECK(!ec, path, ": cannot move the output into place (", ec.message(), ")");
+}
+
+std::vector<Sample> image_samples(const std::string& input) {
+  if (fs::is_directory(fs::path(input) / "test")) return scan_mvtec(input).test;
+  if (fs::is_directory(input)) return scan_folder(input);
+  UFLOW_CHECK(fs::exists(input), input, ": not found");
+  return {{input, "", "", fs::path(input).stem().string(), false}};
+}
+
+}  // namespace
+
+int features_command(const std::vector<std::string>& args) {
+  Args a("features", "Frozen MS-CaiT features of images, written to HDF5 (f1, f2, ... finest first).");
+  a.positional("images", "an image, a folder of images, or an MVTec category (test set)")
+      .option("out", "file", "features.h5", "output HDF5 file")
+      .option("extractor", "small|paper", "paper", "feature extractor")
+      .option("weights", "dir", "weights", "folder with cait_m48_448.h5 and cait_s24_224.h5")
+      .option("input-size", "px", "448", "image size of the small extractor")
+      .option("batch", "n", "8", "images per batch")
+      .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  if (!a.parse(args)) return 0;
+  ModelSpec spec;
+  spec.extractor = a.str("extractor");
+  spec.weights_dir = a.str("weights");
+  spec.input_size = a.integer("input-size");
+  const Device dev = parse_device(a.str("device"));
+  auto ex = build_extractor(spec);
+  ex->to(dev);
+  const auto samples = image_samples(a.str("images"));
+  const FeatureSet fs_ = extract_features(*ex, samples, a.integer("batch"), dev, "features");
+  write_h5_atomic(a.str("out"), [&](H5File& f) {
+    write_numbered(f, "f", fs_.scales);
+    f.set_attr("extractor", spec.extractor);
+  });
+  std::printf("%zu images -> %s\n", samples.size(), a.str("out").c_str());
+  return 0;
+}
+
+int latents_command(const std::vector<std::string>& args) {
+  Args a("latents",
+         "Latents of the trained flow (z1, z2, ... finest first), log_det and the anomaly map, "
+         "written to HDF5.");
+  a.positional("checkpoint", "checkpoint.h5 written by uflow train")
+      .positional("input", "images (file, folder or MVTec category) or a features .h5 file")
+      .option("out", "file", "latents.h5", "output HDF5 file")
+      .option("size", "px", "256", "side of the anomaly map")
+      .option("batch", "n", "8", "images per batch")
+      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
+      .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  if (!a.parse(args)) return 0;
+  const Device dev = parse_device(a.str("device"));
+  LoadedModel m = load_model(a.str("checkpoint"), a.str("weights"), dev);
+  const std::string input = a.str("input");
+  FeatureSet feats;
+  if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
+    H5File f(input, 'r');
+    feats.scales = read_numbered(f, "f");
+  } else {
+    feats = extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev,
+                             "features");
+  }
+  NoGradGuard no_grad;
+  std::vector<std::vector<Tensor>> zs;
+  std::vector<Tensor> log_dets, maps;
+  const int64_t n = feats.count(), batch = a.integer("batch");
+  for (int64_t s = 0; s < n; s += batch) {
+    std::vector<int64_t> idx;
+    for (int64_t i = s; i < std::min(n, s + batch); ++i) idx.push_back(i);
+    UFlowOut o = m.flow->forward(feats.batch(idx, dev));
+    if (zs.empty()) zs.resize(o.z.size());
+    for (size_t k = 0; k < o.z.size(); ++k) zs[k].push_back(kernels::to_device(o.z[k], Device::cpu));
+    log_dets.push_back(kernels::to_device(o.log_det, Device::cpu));
+    maps.push_back(kernels::to_device(anomaly_map(o.z, a.integer("size")), Device::cpu));
+  }
+  write_h5_atomic(a.str("out"), [&](H5File& f) {
+    for (size_t k = 0; k < zs.size(); ++k) f.write_tensor("z" + std::to_string(k + 1), kernels::cat(zs[k], 0));
+    f.write_tensor("log_det", kernels::cat(log_dets, 0));
+    f.write_tensor("anomaly_map", kernels::cat(maps, 0));
+  });
+  std::printf("%lld samples -> %s\n", static_cast<long long>(n), a.str("out").c_str());
+  return 0;
+}
+
+int nfa_command(const std::vector<std::string>& args) {
+  Args a("nfa",
+         "A-contrario segmentation of latents: reads z1, z2, ... (B, C, H, W) from HDF5, writes "
+         "nfa (B, 1, T, T) = -log10 NFA and mask (1 where log10 NFA < 0).");
+  a.positional("latents", "HDF5 file with datasets z1, z2, ... finest first")
+      .option("out", "file", "nfa.h5", "output HDF5 file")
+      .option("method", "tree|block", "tree", "NFA variant")
+      .option("size", "px", "256", "side T of the output maps")
+      .flag("guard", "tree NFA: log P = 0 where t <= 1 (no evidence from under-dispersion)")
+      .option("window", "n", "5", "block NFA window at the finest scale (anomalib: 7)")
+      .option("prob", "p", "0.9", "block NFA probability (anomalib: 0.5)")
+      .option("png", "dir", "", "also write one PNG of the NFA map and of the mask per sample")
+      .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  if (!a.parse(args)) return 0;
+  const Device dev = parse_device(a.str("device"));
+  std::vector<Tensor> z;
+  {
+    H5File f(a.str("latents"), 'r');
+    z = read_numbered(f, "z");
+  }
+  for (Tensor& t : z) t = kernels::to_device(t, dev);
+  contrario::NfaResult r;
+  const std::string method = a.str("method");
+  if (method == "tree") {
+    contrario::TreeNfaOptions o;
+    o.size = a.integer("size");
+    o.guard = a.has("guard");
+    r = contrario::tree_nfa(z, o);
+  } else {
+    UFLOW_CHECK(method == "block", "unknown --method '", method, "' (use tree or block)");
+    contrario::BlockNfaOptions o;
+    o.size = a.integer("size");
+    o.window = a.integer("window");
+    o.prob = a.real("prob");
+    r = contrario::block_nfa(z, o);
+  }
+  const Tensor score = kernels::to_device(r.score, Device::cpu);
+  const Tensor mask = kernels::to_device(r.mask, Device::cpu);
+  write_h5_atomic(a.str("out"), [&](H5File& f) {
+    f.write_tensor("nfa", score);
+    f.write_tensor("mask", mask);
+    f.set_attr("method", method);
+    f.set_attr("log10_tests", r.log10_tests);
+  });
+  if (!a.str("png").empty()) {
+    fs::create_directories(a.str("png"));
+    for (int64_t b = 0; b < score.size(0); ++b) {
+      const std::string base = (fs::path(a.str("png")) / std::to_string(b)).string();
+      save_png(base + "_nfa.png", kernels::contiguous(kernels::squeeze(
+                                      kernels::narrow(kernels::affine_scalar(score, 1.0 / 30.0, 0.0), 0, b, 1), 0)));
+      save_png(base + "_mask.png", kernels::contiguous(kernels::squeeze(kernels::narrow(mask, 0, b, 1), 0)));
+    }
+  }
+  std::printf("%lld samples, method %s -> %s\n", static_cast<long long>(score.size(0)),
+              method.c_str(), a.str("out").c_str());
+  return 0;
+}
+
+}  // namespace uflow::app
