@@ -1,44 +1,63 @@
 #include "weights/hdf5_file.h"
 
-#include <hdf5.h>
-
+#include <algorithm>
 #include <filesystem>
 
 #include "tensor/ops.h"
+#include "weights/hdf5_check.h"
 
 namespace uflow {
+
+using h5::Handle;
+
 namespace {
 
-// HDF5 prints its own error stack to stderr by default; uflow reports errors itself.
-void silence_hdf5() {
-  static const bool done = [] {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    return true;
-  }();
-  (void)done;
+std::string type_name_of(hid_t type) {
+  const size_t bytes = H5Tget_size(type);
+  switch (H5Tget_class(type)) {
+    case H5T_FLOAT:
+      return "float" + std::to_string(8 * bytes);
+    case H5T_INTEGER:
+      return std::string(H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") +
+             std::to_string(8 * bytes);
+    case H5T_STRING:
+      return "string";
+    case H5T_COMPOUND:
+      return "compound";
+    case H5T_ENUM:
+      return "enum";
+    default:
+      return "non-numeric";
+  }
 }
 
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-};
+hid_t native_type(DType t) { return t == DType::f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE; }
+
+Shape space_shape(hid_t space, const std::string& path, const std::string& name) {
+  const int nd = UFLOW_H5_CHECK(H5Sget_simple_extent_ndims(space), path, ": dataset '", name,
+                                "' has no simple shape");
+  std::vector<hsize_t> dims(static_cast<size_t>(nd));
+  if (nd > 0) UFLOW_H5_CHECK(H5Sget_simple_extent_dims(space, dims.data(), nullptr), path,
+                             ": cannot read the shape of '", name, "'");
+  return Shape(dims.begin(), dims.end());
+}
 
 }  // namespace
 
 H5File::H5File(const std::string& path, char mode) : path_(path) {
-  silence_hdf5();
+  h5::silence_errors();
   if (mode == 'w') {
-    id_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    UFLOW_CHECK(id_ >= 0, path, ": cannot create HDF5 file");
-  } else {
-    UFLOW_CHECK(std::filesystem::exists(path), path, ": file not found");
-    UFLOW_CHECK(H5Fis_hdf5(path.c_str()) > 0, path, ": not an HDF5 file");
-    id_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    UFLOW_CHECK(id_ >= 0, path, ": cannot open HDF5 file");
+    id_ = UFLOW_H5_CHECK(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path,
+                         ": cannot create HDF5 file");
+    return;
   }
+  UFLOW_CHECK(mode == 'r', path, ": unknown H5File mode '", mode, "'");
+  std::error_code ec;
+  UFLOW_CHECK(std::filesystem::is_regular_file(path, ec), path, ": file not found");
+  UFLOW_CHECK(H5Fis_hdf5(path.c_str()) > 0, path, ": not an HDF5 file");
+  h5::last_error();  // H5Fis_hdf5 may leave records on the stack
+  id_ = UFLOW_H5_CHECK(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path,
+                       ": cannot open HDF5 file");
 }
 
 H5File::~H5File() {
@@ -46,160 +65,289 @@ H5File::~H5File() {
 }
 
 bool H5File::has(const std::string& name) const {
-  // Check each path component so a missing group is not an error.
+  // H5Lexists fails (rather than answering false) when a parent group is missing, so each
+  // prefix is checked in turn.
   size_t pos = 0;
   while (true) {
     pos = name.find('/', pos + 1);
     const std::string prefix = name.substr(0, pos);
-    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) {
+      h5::last_error();
+      return false;
+    }
     if (pos == std::string::npos) return true;
   }
 }
 
 std::vector<std::string> H5File::names(const std::string& group) const {
   std::vector<std::string> out;
-  if (!has(group)) return out;
-  Handle g{H5Gopen2(id_, group.c_str(), H5P_DEFAULT), H5Gclose};
+  if (group != "/" && !has(group)) return out;
+  Handle g(UFLOW_H5_CHECK(H5Gopen2(id_, group.c_str(), H5P_DEFAULT), path_, ": '", group,
+                          "' is not a group"),
+           H5Gclose);
   H5G_info_t info;
-  UFLOW_CHECK(g.id >= 0 && H5Gget_info(g.id, &info) >= 0, path_, ": cannot read group ", group);
+  UFLOW_H5_CHECK(H5Gget_info(g.get(), &info), path_, ": cannot read group '", group, "'");
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    char buf[512];
-    const ssize_t n = H5Lget_name_by_idx(g.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, buf,
-                                         sizeof buf, H5P_DEFAULT);
-    if (n > 0) out.emplace_back(buf, static_cast<size_t>(n));
+    const ssize_t n = UFLOW_H5_CHECK(
+        H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
+        path_, ": cannot list group '", group, "'");
+    std::string buf(static_cast<size_t>(n) + 1, '\0');
+    UFLOW_H5_CHECK(H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, buf.data(),
+                                      buf.size(), H5P_DEFAULT),
+                   path_, ": cannot list group '", group, "'");
+    buf.resize(static_cast<size_t>(n));
+    out.push_back(std::move(buf));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> H5File::dataset_names() const {
+  std::vector<std::string> out;
+  for (std::string& n : names("/")) {
+    Handle obj(UFLOW_H5_CHECK(H5Oopen(id_, n.c_str(), H5P_DEFAULT), path_, ": cannot inspect '",
+                              n, "'"),
+               H5Oclose);
+    if (H5Iget_type(obj.get()) == H5I_DATASET) out.push_back(std::move(n));
   }
   return out;
 }
 
-int64_t H5File::ensure_parent(const std::string& name) {
+void H5File::ensure_parent(const std::string& name) {
   size_t pos = 0;
   while ((pos = name.find('/', pos + 1)) != std::string::npos) {
     const std::string prefix = name.substr(0, pos);
-    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) {
-      Handle g{H5Gcreate2(id_, prefix.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
-      UFLOW_CHECK(g.id >= 0, path_, ": cannot create group ", prefix);
-    }
+    if (!has(prefix))
+      Handle(UFLOW_H5_CHECK(H5Gcreate2(id_, prefix.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                            path_, ": cannot create group '", prefix, "'"),
+             H5Gclose);
   }
-  return 0;
+}
+
+H5DatasetInfo H5File::dataset_info(const std::string& name) const {
+  UFLOW_CHECK(has(name), path_, ": dataset '", name, "' is missing");
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": '", name,
+                           "' is not a dataset"),
+            H5Dclose);
+  Handle space(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": cannot read '", name, "'"),
+               H5Sclose);
+  Handle type(UFLOW_H5_CHECK(H5Dget_type(ds.get()), path_, ": cannot read '", name, "'"),
+              H5Tclose);
+  H5DatasetInfo info;
+  info.shape = space_shape(space.get(), path_, name);
+  info.type_name = type_name_of(type.get());
+  const size_t bytes = H5Tget_size(type.get());
+  info.is_float = H5Tget_class(type.get()) == H5T_FLOAT && (bytes == 4 || bytes == 8);
+  info.dtype = bytes == 8 ? DType::f64 : DType::f32;
+  return info;
 }
 
 void H5File::write_tensor(const std::string& name, const Tensor& t) {
   ensure_parent(name);
   const Tensor c = kernels::contiguous(kernels::to_device(t, Device::cpu));
-  std::vector<hsize_t> dims(c.shape().begin(), c.shape().end());
-  Handle space{H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose};
-  const hid_t type = c.dtype() == DType::f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
-  Handle ds{H5Dcreate2(id_, name.c_str(), type, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-            H5Dclose};
-  UFLOW_CHECK(ds.id >= 0 && H5Dwrite(ds.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.raw_data()) >= 0,
-              path_, ": cannot write dataset ", name);
+  const std::vector<hsize_t> dims(c.shape().begin(), c.shape().end());
+  Handle space(UFLOW_H5_CHECK(dims.empty() ? H5Screate(H5S_SCALAR)
+                                           : H5Screate_simple(static_cast<int>(dims.size()),
+                                                              dims.data(), nullptr),
+                              path_, ": cannot write dataset '", name, "'"),
+               H5Sclose);
+  const hid_t type = native_type(c.dtype());
+  Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), type, space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT),
+                           path_, ": cannot create dataset '", name, "'"),
+            H5Dclose);
+  if (c.numel() > 0)
+    UFLOW_H5_CHECK(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.raw_data()), path_,
+                   ": cannot write dataset '", name, "'");
 }
 
 Tensor H5File::read_tensor(const std::string& name) const {
-  UFLOW_CHECK(has(name), path_, ": dataset '", name, "' is missing");
-  Handle ds{H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose};
-  Handle space{H5Dget_space(ds.id), H5Sclose};
-  Handle type{H5Dget_type(ds.id), H5Tclose};
-  UFLOW_CHECK(ds.id >= 0 && space.id >= 0, path_, ": cannot open dataset ", name);
-  const int nd = H5Sget_simple_extent_ndims(space.id);
-  std::vector<hsize_t> dims(nd);
-  H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
-  UFLOW_CHECK(H5Tget_class(type.id) == H5T_FLOAT, path_, ": dataset '", name,
-              "' is not floating point");
-  const DType dt = H5Tget_size(type.id) == 4 ? DType::f32 : DType::f64;
-  Tensor t = Tensor::empty(Shape(dims.begin(), dims.end()), dt);
-  UFLOW_CHECK(H5Dread(ds.id, dt == DType::f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE, H5S_ALL,
-                      H5S_ALL, H5P_DEFAULT, t.raw_data()) >= 0,
-              path_, ": cannot read dataset ", name);
+  const H5DatasetInfo info = dataset_info(name);
+  UFLOW_CHECK(info.is_float, path_, ": dataset '", name, "' has type ", info.type_name,
+              ", expected float32 or float64");
+  return read_tensor(name, info.dtype);
+}
+
+Tensor H5File::read_tensor(const std::string& name, DType dtype) const {
+  const H5DatasetInfo info = dataset_info(name);
+  UFLOW_CHECK(info.is_float || info.type_name.find("int") != std::string::npos, path_,
+              ": dataset '", name, "' has type ", info.type_name, ", expected a number type");
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
+                           name, "'"),
+            H5Dclose);
+  Tensor t = Tensor::empty(info.shape, dtype);
+  if (t.numel() > 0)
+    UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                           t.raw_data()),
+                   path_, ": cannot read dataset '", name, "'");
   return t;
 }
 
 void H5File::write_ints(const std::string& name, const std::vector<int64_t>& v) {
   ensure_parent(name);
-  hsize_t n = v.size();
-  Handle space{H5Screate_simple(1, &n, nullptr), H5Sclose};
-  Handle ds{H5Dcreate2(id_, name.c_str(), H5T_NATIVE_INT64, space.id, H5P_DEFAULT, H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose};
-  UFLOW_CHECK(ds.id >= 0 &&
-                  H5Dwrite(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0,
-              path_, ": cannot write dataset ", name);
+  const hsize_t n = v.size();
+  Handle space(UFLOW_H5_CHECK(H5Screate_simple(1, &n, nullptr), path_, ": cannot write '", name,
+                              "'"),
+               H5Sclose);
+  Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), H5T_NATIVE_INT64, space.get(),
+                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           path_, ": cannot create dataset '", name, "'"),
+            H5Dclose);
+  if (n > 0)
+    UFLOW_H5_CHECK(H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                   path_, ": cannot write dataset '", name, "'");
 }
 
 std::vector<int64_t> H5File::read_ints(const std::string& name) const {
-  UFLOW_CHECK(has(name), path_, ": dataset '", name, "' is missing");
-  Handle ds{H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose};
-  Handle space{H5Dget_space(ds.id), H5Sclose};
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id);
-  std::vector<int64_t> v(static_cast<size_t>(std::max<hssize_t>(n, 0)));
-  UFLOW_CHECK(H5Dread(ds.id, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) >= 0,
-              path_, ": cannot read dataset ", name);
+  const H5DatasetInfo info = dataset_info(name);
+  UFLOW_CHECK(info.type_name.find("int") != std::string::npos, path_, ": dataset '", name,
+              "' has type ", info.type_name, ", expected integers");
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
+                           name, "'"),
+            H5Dclose);
+  std::vector<int64_t> v(static_cast<size_t>(shape_numel(info.shape)));
+  if (!v.empty())
+    UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                   path_, ": cannot read dataset '", name, "'");
   return v;
 }
 
+std::vector<uint8_t> H5File::read_bytes(const std::string& name, Shape* shape) const {
+  const H5DatasetInfo info = dataset_info(name);
+  UFLOW_CHECK(info.type_name == "uint8", path_, ": dataset '", name, "' has type ",
+              info.type_name, ", expected uint8");
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
+                           name, "'"),
+            H5Dclose);
+  std::vector<uint8_t> v(static_cast<size_t>(shape_numel(info.shape)));
+  if (!v.empty())
+    UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
+                   path_, ": cannot read dataset '", name, "'");
+  if (shape) *shape = info.shape;
+  return v;
+}
+
+// ---- attributes ----
+
+void H5File::write_attr(const std::string& key, int64_t mem_type,
+                        const std::vector<uint64_t>& dims, const void* data) {
+  if (has_attr(key))
+    UFLOW_H5_CHECK(H5Adelete(id_, key.c_str()), path_, ": cannot replace attribute '", key, "'");
+  const std::vector<hsize_t> d(dims.begin(), dims.end());
+  Handle space(UFLOW_H5_CHECK(d.empty() ? H5Screate(H5S_SCALAR)
+                                        : H5Screate_simple(static_cast<int>(d.size()), d.data(),
+                                                           nullptr),
+                              path_, ": cannot write attribute '", key, "'"),
+               H5Sclose);
+  Handle a(UFLOW_H5_CHECK(H5Acreate2(id_, key.c_str(), mem_type, space.get(), H5P_DEFAULT,
+                                     H5P_DEFAULT),
+                          path_, ": cannot create attribute '", key, "'"),
+           H5Aclose);
+  UFLOW_H5_CHECK(H5Awrite(a.get(), mem_type, data), path_, ": cannot write attribute '", key,
+                 "'");
+}
+
 void H5File::set_attr(const std::string& key, const std::string& value) {
-  Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, std::max<size_t>(value.size(), 1));
-  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle a{H5Acreate2(id_, key.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-  UFLOW_CHECK(a.id >= 0 && H5Awrite(a.id, type.id, value.c_str()) >= 0, path_,
-              ": cannot write attribute ", key);
+  Handle type(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": string type"), H5Tclose);
+  UFLOW_H5_CHECK(H5Tset_size(type.get(), std::max<size_t>(value.size(), 1)), path_,
+                 ": string attribute '", key, "'");
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  write_attr(key, type.get(), {}, padded.data());
 }
 
 void H5File::set_attr(const std::string& key, double value) {
-  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle a{H5Acreate2(id_, key.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT, H5P_DEFAULT),
-           H5Aclose};
-  UFLOW_CHECK(a.id >= 0 && H5Awrite(a.id, H5T_NATIVE_DOUBLE, &value) >= 0, path_,
-              ": cannot write attribute ", key);
+  write_attr(key, H5T_NATIVE_DOUBLE, {}, &value);
 }
 
 void H5File::set_attr(const std::string& key, int64_t value) {
-  Handle space{H5Screate(H5S_SCALAR), H5Sclose};
-  Handle a{H5Acreate2(id_, key.c_str(), H5T_NATIVE_INT64, space.id, H5P_DEFAULT, H5P_DEFAULT),
-           H5Aclose};
-  UFLOW_CHECK(a.id >= 0 && H5Awrite(a.id, H5T_NATIVE_INT64, &value) >= 0, path_,
-              ": cannot write attribute ", key);
+  write_attr(key, H5T_NATIVE_INT64, {}, &value);
+}
+
+void H5File::set_attr(const std::string& key, const std::vector<double>& values) {
+  write_attr(key, H5T_NATIVE_DOUBLE, {values.size()}, values.data());
+}
+
+void H5File::set_attr(const std::string& key, const std::vector<int64_t>& values) {
+  write_attr(key, H5T_NATIVE_INT64, {values.size()}, values.data());
 }
 
 bool H5File::has_attr(const std::string& key) const {
-  return H5Aexists(id_, key.c_str()) > 0;
+  const htri_t r = H5Aexists(id_, key.c_str());
+  if (r < 0) h5::last_error();
+  return r > 0;
+}
+
+int64_t H5File::open_attr(const std::string& key) const {
+  UFLOW_CHECK(has_attr(key), path_, ": attribute '", key, "' is missing");
+  return UFLOW_H5_CHECK(H5Aopen(id_, key.c_str(), H5P_DEFAULT), path_,
+                        ": cannot open attribute '", key, "'");
 }
 
 std::string H5File::attr_string(const std::string& key) const {
-  UFLOW_CHECK(has_attr(key), path_, ": attribute '", key, "' is missing");
-  Handle a{H5Aopen(id_, key.c_str(), H5P_DEFAULT), H5Aclose};
-  Handle type{H5Aget_type(a.id), H5Tclose};
-  UFLOW_CHECK(H5Tget_class(type.id) == H5T_STRING, path_, ": attribute '", key,
+  Handle a(open_attr(key), H5Aclose);
+  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
+  UFLOW_CHECK(H5Tget_class(type.get()) == H5T_STRING, path_, ": attribute '", key,
               "' is not a string");
-  if (H5Tis_variable_str(type.id) > 0) {
+  if (H5Tis_variable_str(type.get()) > 0) {  // how h5py writes Python strings
+    Handle mem(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": string type"), H5Tclose);
+    UFLOW_H5_CHECK(H5Tset_size(mem.get(), H5T_VARIABLE), path_, ": string type");
+    UFLOW_H5_CHECK(H5Tset_cset(mem.get(), H5Tget_cset(type.get())), path_, ": string type");
     char* s = nullptr;
-    Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
-    H5Tset_size(mem.id, H5T_VARIABLE);
-    UFLOW_CHECK(H5Aread(a.id, mem.id, &s) >= 0, path_, ": cannot read attribute ", key);
+    UFLOW_H5_CHECK(H5Aread(a.get(), mem.get(), &s), path_, ": cannot read attribute '", key,
+                   "'");
     std::string out = s ? s : "";
     H5free_memory(s);
     return out;
   }
-  std::string buf(H5Tget_size(type.id), '\0');
-  UFLOW_CHECK(H5Aread(a.id, type.id, buf.data()) >= 0, path_, ": cannot read attribute ", key);
+  std::string buf(H5Tget_size(type.get()), '\0');
+  UFLOW_H5_CHECK(H5Aread(a.get(), type.get(), buf.data()), path_, ": cannot read attribute '",
+                 key, "'");
   return buf.substr(0, buf.find('\0'));
 }
 
-double H5File::attr_double(const std::string& key) const {
-  UFLOW_CHECK(has_attr(key), path_, ": attribute '", key, "' is missing");
-  Handle a{H5Aopen(id_, key.c_str(), H5P_DEFAULT), H5Aclose};
-  double v = 0;
-  UFLOW_CHECK(H5Aread(a.id, H5T_NATIVE_DOUBLE, &v) >= 0, path_, ": cannot read attribute ", key);
+std::vector<double> H5File::attr_doubles(const std::string& key) const {
+  Handle a(open_attr(key), H5Aclose);
+  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  UFLOW_CHECK(cls == H5T_FLOAT || cls == H5T_INTEGER, path_, ": attribute '", key,
+              "' is not numeric");
+  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"),
+               H5Sclose);
+  const hssize_t n = UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_,
+                                    ": attribute '", key, "'");
+  std::vector<double> v(static_cast<size_t>(n));
+  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()), path_,
+                 ": cannot read attribute '", key, "'");
   return v;
 }
 
-int64_t H5File::attr_int(const std::string& key) const {
-  UFLOW_CHECK(has_attr(key), path_, ": attribute '", key, "' is missing");
-  Handle a{H5Aopen(id_, key.c_str(), H5P_DEFAULT), H5Aclose};
-  int64_t v = 0;
-  UFLOW_CHECK(H5Aread(a.id, H5T_NATIVE_INT64, &v) >= 0, path_, ": cannot read attribute ", key);
+std::vector<int64_t> H5File::attr_ints(const std::string& key) const {
+  Handle a(open_attr(key), H5Aclose);
+  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
+  UFLOW_CHECK(H5Tget_class(type.get()) == H5T_INTEGER, path_, ": attribute '", key,
+              "' is not an integer");
+  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"),
+               H5Sclose);
+  const hssize_t n = UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_,
+                                    ": attribute '", key, "'");
+  std::vector<int64_t> v(static_cast<size_t>(n));
+  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_INT64, v.data()), path_,
+                 ": cannot read attribute '", key, "'");
   return v;
+}
+
+double H5File::attr_double(const std::string& key) const {
+  const std::vector<double> v = attr_doubles(key);
+  UFLOW_CHECK(v.size() == 1, path_, ": attribute '", key, "' has ", v.size(),
+              " values, expected one");
+  return v[0];
+}
+
+int64_t H5File::attr_int(const std::string& key) const {
+  const std::vector<int64_t> v = attr_ints(key);
+  UFLOW_CHECK(v.size() == 1, path_, ": attribute '", key, "' has ", v.size(),
+              " values, expected one");
+  return v[0];
 }
 
 }  // namespace uflow

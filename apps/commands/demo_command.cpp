@@ -20,7 +20,7 @@ int demo_command(const std::vector<std::string>& args) {
          "Synthetic textures with planted defects -> train -> evaluate -> report. Needs no "
          "download; the extractor is a small CaiT with seeded random weights.");
   a.option("out", "dir", "demo-run", "output folder (data/, model/, evaluation/)")
-      .option("epochs", "n", "30", "training epochs")
+      .option("epochs", "n", "25", "training epochs")
       .option("batch", "n", "8", "batch size")
       .option("lr", "x", "1e-3", "learning rate")
       .option("train-images", "n", "60", "synthetic normal training images")
