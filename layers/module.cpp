@@ -43,11 +43,9 @@ void Module::set_parameter(const std::string& name, const Tensor& value) {
     if (n != name) continue;
     UFLOW_CHECK(value.shape() == slot->shape(), "parameter '", name, "': shape ",
                 shape_str(value.shape()), " given, ", shape_str(slot->shape()), " expected");
-    const bool rg = slot->requires_grad();
-    Tensor v = kernels::clone(kernels::to_dtype(kernels::to_device(value, slot->device()),
-                                                slot->dtype()));
-    v.set_requires_grad(rg);
-    *slot = v;
+    // Copied in place, as PyTorch's load_state_dict does: optimisers and anything else holding
+    // the parameter keep seeing it.
+    kernels::copy_(*slot, kernels::to_device(value, slot->device()));
     return;
   }
   UFLOW_FAIL("no parameter named '", name, "'");

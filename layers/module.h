@@ -23,7 +23,7 @@ class Module {
   std::vector<Tensor> parameters() const;
   // The parameter called `name` (full dotted path); throws naming it when absent.
   Tensor parameter(const std::string& name) const;
-  // Replaces a parameter's value (shape, dtype and device must match) keeping it a leaf.
+  // Copies a value into a parameter in place (shape must match; dtype and device convert).
   void set_parameter(const std::string& name, const Tensor& value);
   int64_t parameter_count() const;
 

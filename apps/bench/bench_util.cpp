@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -120,9 +121,13 @@ int set_threads(int n) {
 int thread_count() { return omp_get_max_threads(); }
 
 void print_machine(Device device) {
-  std::printf("machine: CPU %s; %d threads (OpenMP %d, OpenBLAS %d); %s\n",
+  // The OpenMP wait policy is printed because, with a pthread OpenBLAS, spinning OpenMP
+  // workers compete with the BLAS threads for the cores and change the figures severalfold.
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  std::printf("machine: CPU %s; %d threads (OpenMP %d, OpenBLAS %d); OMP_WAIT_POLICY %s; %s\n",
               cpu_model().c_str(), thread_count(), omp_get_max_threads(),
-              openblas_get_num_threads(), openblas_get_config());
+              openblas_get_num_threads(), wait_policy ? wait_policy : "unset",
+              openblas_get_config());
   if (device == Device::cuda)
     std::printf("machine: GPU %s; TF32 %s\n", gpu_name().c_str(),
                 cuda::allow_tf32() ? "allowed" : "off (full f32)");
