@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Writes a timm CaiT model to uflow's weight file format (weights/weight_file.h, version 1).
 
-    python3 tools/export_timm.py cait_m48_448 weights/cait_m48_448.h5
-    python3 tools/export_timm.py cait_s24_224 weights/cait_s24_224.h5
-    python3 tools/export_timm.py cait_xxs24_224 /tmp/x.h5 --random      # no download
-    python3 tools/export_timm.py cait_s24_224 out.h5 --checkpoint my.pth  # a local state_dict
+    python3 tools/export_timm.py --model cait_m48_448 --pretrained   # -> weights/cait_m48_448.h5
+    python3 tools/export_timm.py --model cait_s24_224 --pretrained   # -> weights/cait_s24_224.h5
+    python3 tools/export_timm.py --model cait_xxs24_224 --out /tmp/x.h5        # random init
+    python3 tools/export_timm.py --model cait_s24_224 --checkpoint my.pth --out s24.h5
 
-By default the model's pretrained ImageNet weights are fetched by timm (needs internet access
-the first time; timm caches them). The file holds one float32 dataset per state_dict key,
-flat at the root (the dots belong to the name), and the root attributes format, version,
-arch, input_size, mean and std. The file is written to "<out>.tmp" and renamed, so an
-interrupted export never leaves a half-written file under the final name.
+--pretrained has timm fetch its ImageNet weights (internet access the first time; timm caches
+them). Without it the model keeps timm's random initialisation, which is enough to try the
+format; --checkpoint loads a local state_dict (.pth) instead.
 
-write_weights() is also used by tools/reference/make_cait_fixtures.py, so the parity tests
-read their weights through the same path as real exports.
+File layout: one float32 dataset per state_dict key, flat at the root (the dots belong to the
+name: "blocks.3.attn.qkv.weight"), in the tensor's own shape; root attributes format
+("uflow-weights"), version (int64, 1), arch (str), input_size (int64, the square input side),
+mean and std (float64[3], from timm's pretrained config). The file is written to "<out>.tmp"
+and renamed, so an interrupted export never leaves a half-written file under the final name.
+
+write_weights() is also used by tools/reference/cait_reference.py (fixture weights) and
+tools/export_uflow_ckpt.py (extractor weights inside U-Flow checkpoints), so every weight file
+goes through the same writer.
 """
 import argparse
 import os
@@ -24,6 +29,9 @@ import numpy as np
 
 FORMAT = "uflow-weights"
 VERSION = 1
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
@@ -33,11 +41,12 @@ def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
         tensors = tensors.items()
     tmp = path + ".tmp"
     seen = set()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     try:
         with h5py.File(tmp, "w") as f:
             f.attrs["format"] = FORMAT
             f.attrs["version"] = np.int64(VERSION)
-            f.attrs["arch"] = arch
+            f.attrs["arch"] = str(arch)
             f.attrs["input_size"] = np.int64(input_size)
             f.attrs["mean"] = np.asarray(mean, dtype=np.float64)
             f.attrs["std"] = np.asarray(std, dtype=np.float64)
@@ -56,53 +65,57 @@ def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
         raise
 
 
-def model_meta(model, arch):
-    """(input_size, mean, std) from the model's pretrained config."""
+def model_meta(model):
+    """(input_size, mean, std) from the model's patch embedding and pretrained config."""
     cfg = getattr(model, "pretrained_cfg", None) or getattr(model, "default_cfg", {}) or {}
     size = cfg.get("input_size", (3, 224, 224))[-1]
-    mean = cfg.get("mean", (0.485, 0.456, 0.406))
-    std = cfg.get("std", (0.229, 0.224, 0.225))
     patch = getattr(model, "patch_embed", None)
     if patch is not None and hasattr(patch, "img_size"):
         size = patch.img_size[0] if isinstance(patch.img_size, (tuple, list)) else patch.img_size
+    mean = cfg.get("mean", IMAGENET_MEAN)
+    std = cfg.get("std", IMAGENET_STD)
     return int(size), tuple(float(m) for m in mean), tuple(float(s) for s in std)
 
 
-def export(arch, out, pretrained=True, checkpoint=None, skip_prefixes=()):
+def export(arch, out, pretrained=False, checkpoint=None, skip_prefixes=()):
     import timm
     import torch
 
     model = timm.create_model(arch, pretrained=pretrained and checkpoint is None)
     if checkpoint:
-        state = torch.load(checkpoint, map_location="cpu")
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
         for wrapper in ("state_dict", "model"):
             if isinstance(state, dict) and wrapper in state and isinstance(state[wrapper], dict):
                 state = state[wrapper]
         model.load_state_dict(state)  # strict: a checkpoint of another model fails here
-    size, mean, std = model_meta(model, arch)
+    size, mean, std = model_meta(model)
     items = [(k, v) for k, v in model.state_dict().items()
              if not any(k.startswith(p) for p in skip_prefixes)]
     write_weights(out, items, arch, size, mean, std)
     n = sum(int(np.prod(v.shape)) for _, v in items)
-    print(f"{out}: {arch}, {len(items)} tensors, {n:,} parameters, input {size}")
+    source = "checkpoint" if checkpoint else ("pretrained" if pretrained else "random init")
+    print(f"wrote {out}: {arch} ({source}), {len(items)} tensors, {n:,} parameters, "
+          f"input {size}")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("arch", help="timm model name, e.g. cait_m48_448")
-    p.add_argument("out", help="output .h5 path")
-    p.add_argument("--random", action="store_true",
-                   help="timm's random initialisation instead of the pretrained weights")
+    p.add_argument("--model", required=True, help="timm CaiT name, e.g. cait_m48_448")
+    p.add_argument("--out", help="output .h5 (default: weights/<model>.h5 in the repository)")
+    p.add_argument("--pretrained", action="store_true",
+                   help="timm's pretrained ImageNet weights (downloaded once) instead of its "
+                        "random initialisation")
     p.add_argument("--checkpoint", help="load this state_dict (.pth) into the model first")
     p.add_argument("--skip", action="append", default=[], metavar="PREFIX",
                    help="leave out keys starting with PREFIX (e.g. head.); repeatable")
     a = p.parse_args(argv)
-    if not a.arch.startswith("cait_"):
-        print(f"warning: {a.arch} is not a CaiT model; uflow only reads CaiT weights",
-              file=sys.stderr)
-    export(a.arch, a.out, pretrained=not a.random, checkpoint=a.checkpoint,
+    if not a.model.startswith("cait_"):
+        p.error(f"--model must be a timm CaiT variant (cait_*), got {a.model!r}")
+    out = a.out or os.path.join(ROOT, "weights", a.model + ".h5")
+    export(a.model, out, pretrained=a.pretrained, checkpoint=a.checkpoint,
            skip_prefixes=tuple(a.skip))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -55,11 +55,11 @@ class Handle {
 // UFLOW_H5_CHECK(call, context...): evaluates an HDF5 call returning hid_t, herr_t or htri_t
 // and throws uflow::Error "<context...> (H5Dopen2: <HDF5 message>)" when it is negative.
 // Yields the call's value, so it can wrap identifier-returning calls.
-#define UFLOW_H5_CHECK(call, ...)                                                        \
-  ([&]() {                                                                               \
-    auto r_ = (call);                                                                    \
-    if (r_ < 0)                                                                          \
-      UFLOW_FAIL(__VA_ARGS__, " (", ::uflow::h5::function_name(#call), ": ",             \
-                 ::uflow::h5::last_error(), ")");                                        \
-    return r_;                                                                           \
+#define UFLOW_H5_CHECK(call, ...)                                            \
+  ([&]() {                                                                   \
+    auto r_ = (call);                                                        \
+    if (r_ < 0)                                                              \
+      UFLOW_FAIL(__VA_ARGS__, " (", ::uflow::h5::function_name(#call), ": ", \
+                 ::uflow::h5::last_error(), ")");                            \
+    return r_;                                                               \
   }())

@@ -31,14 +31,17 @@ std::string type_name_of(hid_t type) {
   }
 }
 
-hid_t native_type(DType t) { return t == DType::f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE; }
+hid_t native_type(DType t) {
+  return t == DType::f32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
+}
 
 Shape space_shape(hid_t space, const std::string& path, const std::string& name) {
   const int nd = UFLOW_H5_CHECK(H5Sget_simple_extent_ndims(space), path, ": dataset '", name,
                                 "' has no simple shape");
   std::vector<hsize_t> dims(static_cast<size_t>(nd));
-  if (nd > 0) UFLOW_H5_CHECK(H5Sget_simple_extent_dims(space, dims.data(), nullptr), path,
-                             ": cannot read the shape of '", name, "'");
+  if (nd > 0)
+    UFLOW_H5_CHECK(H5Sget_simple_extent_dims(space, dims.data(), nullptr), path,
+                   ": cannot read the shape of '", name, "'");
   return Shape(dims.begin(), dims.end());
 }
 
@@ -105,9 +108,9 @@ std::vector<std::string> H5File::names(const std::string& group) const {
 std::vector<std::string> H5File::dataset_names() const {
   std::vector<std::string> out;
   for (std::string& n : names("/")) {
-    Handle obj(UFLOW_H5_CHECK(H5Oopen(id_, n.c_str(), H5P_DEFAULT), path_, ": cannot inspect '",
-                              n, "'"),
-               H5Oclose);
+    Handle obj(
+        UFLOW_H5_CHECK(H5Oopen(id_, n.c_str(), H5P_DEFAULT), path_, ": cannot inspect '", n, "'"),
+        H5Oclose);
     if (H5Iget_type(obj.get()) == H5I_DATASET) out.push_back(std::move(n));
   }
   return out;
@@ -131,8 +134,7 @@ H5DatasetInfo H5File::dataset_info(const std::string& name) const {
             H5Dclose);
   Handle space(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": cannot read '", name, "'"),
                H5Sclose);
-  Handle type(UFLOW_H5_CHECK(H5Dget_type(ds.get()), path_, ": cannot read '", name, "'"),
-              H5Tclose);
+  Handle type(UFLOW_H5_CHECK(H5Dget_type(ds.get()), path_, ": cannot read '", name, "'"), H5Tclose);
   H5DatasetInfo info;
   info.shape = space_shape(space.get(), path_, name);
   info.type_name = type_name_of(type.get());
@@ -172,25 +174,25 @@ Tensor H5File::read_tensor(const std::string& name, DType dtype) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.is_float || info.type_name.find("int") != std::string::npos, path_,
               ": dataset '", name, "' has type ", info.type_name, ", expected a number type");
-  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
-                           name, "'"),
-            H5Dclose);
+  Handle ds(
+      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
+      H5Dclose);
   Tensor t = Tensor::empty(info.shape, dtype);
   if (t.numel() > 0)
-    UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                           t.raw_data()),
-                   path_, ": cannot read dataset '", name, "'");
+    UFLOW_H5_CHECK(
+        H5Dread(ds.get(), native_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()), path_,
+        ": cannot read dataset '", name, "'");
   return t;
 }
 
 void H5File::write_ints(const std::string& name, const std::vector<int64_t>& v) {
   ensure_parent(name);
   const hsize_t n = v.size();
-  Handle space(UFLOW_H5_CHECK(H5Screate_simple(1, &n, nullptr), path_, ": cannot write '", name,
-                              "'"),
-               H5Sclose);
-  Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), H5T_NATIVE_INT64, space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle space(
+      UFLOW_H5_CHECK(H5Screate_simple(1, &n, nullptr), path_, ": cannot write '", name, "'"),
+      H5Sclose);
+  Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT),
                            path_, ": cannot create dataset '", name, "'"),
             H5Dclose);
   if (n > 0)
@@ -202,9 +204,9 @@ std::vector<int64_t> H5File::read_ints(const std::string& name) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.type_name.find("int") != std::string::npos, path_, ": dataset '", name,
               "' has type ", info.type_name, ", expected integers");
-  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
-                           name, "'"),
-            H5Dclose);
+  Handle ds(
+      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
+      H5Dclose);
   std::vector<int64_t> v(static_cast<size_t>(shape_numel(info.shape)));
   if (!v.empty())
     UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
@@ -214,11 +216,11 @@ std::vector<int64_t> H5File::read_ints(const std::string& name) const {
 
 std::vector<uint8_t> H5File::read_bytes(const std::string& name, Shape* shape) const {
   const H5DatasetInfo info = dataset_info(name);
-  UFLOW_CHECK(info.type_name == "uint8", path_, ": dataset '", name, "' has type ",
-              info.type_name, ", expected uint8");
-  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '",
-                           name, "'"),
-            H5Dclose);
+  UFLOW_CHECK(info.type_name == "uint8", path_, ": dataset '", name, "' has type ", info.type_name,
+              ", expected uint8");
+  Handle ds(
+      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
+      H5Dclose);
   std::vector<uint8_t> v(static_cast<size_t>(shape_numel(info.shape)));
   if (!v.empty())
     UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
@@ -229,22 +231,21 @@ std::vector<uint8_t> H5File::read_bytes(const std::string& name, Shape* shape) c
 
 // ---- attributes ----
 
-void H5File::write_attr(const std::string& key, int64_t mem_type,
-                        const std::vector<uint64_t>& dims, const void* data) {
+void H5File::write_attr(const std::string& key, int64_t mem_type, const std::vector<uint64_t>& dims,
+                        const void* data) {
   if (has_attr(key))
     UFLOW_H5_CHECK(H5Adelete(id_, key.c_str()), path_, ": cannot replace attribute '", key, "'");
   const std::vector<hsize_t> d(dims.begin(), dims.end());
-  Handle space(UFLOW_H5_CHECK(d.empty() ? H5Screate(H5S_SCALAR)
-                                        : H5Screate_simple(static_cast<int>(d.size()), d.data(),
-                                                           nullptr),
-                              path_, ": cannot write attribute '", key, "'"),
-               H5Sclose);
-  Handle a(UFLOW_H5_CHECK(H5Acreate2(id_, key.c_str(), mem_type, space.get(), H5P_DEFAULT,
-                                     H5P_DEFAULT),
-                          path_, ": cannot create attribute '", key, "'"),
-           H5Aclose);
-  UFLOW_H5_CHECK(H5Awrite(a.get(), mem_type, data), path_, ": cannot write attribute '", key,
-                 "'");
+  Handle space(
+      UFLOW_H5_CHECK(d.empty() ? H5Screate(H5S_SCALAR)
+                               : H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr),
+                     path_, ": cannot write attribute '", key, "'"),
+      H5Sclose);
+  Handle a(
+      UFLOW_H5_CHECK(H5Acreate2(id_, key.c_str(), mem_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                     path_, ": cannot create attribute '", key, "'"),
+      H5Aclose);
+  UFLOW_H5_CHECK(H5Awrite(a.get(), mem_type, data), path_, ": cannot write attribute '", key, "'");
 }
 
 void H5File::set_attr(const std::string& key, const std::string& value) {
@@ -279,8 +280,8 @@ bool H5File::has_attr(const std::string& key) const {
 
 int64_t H5File::open_attr(const std::string& key) const {
   UFLOW_CHECK(has_attr(key), path_, ": attribute '", key, "' is missing");
-  return UFLOW_H5_CHECK(H5Aopen(id_, key.c_str(), H5P_DEFAULT), path_,
-                        ": cannot open attribute '", key, "'");
+  return UFLOW_H5_CHECK(H5Aopen(id_, key.c_str(), H5P_DEFAULT), path_, ": cannot open attribute '",
+                        key, "'");
 }
 
 std::string H5File::attr_string(const std::string& key) const {
@@ -293,15 +294,14 @@ std::string H5File::attr_string(const std::string& key) const {
     UFLOW_H5_CHECK(H5Tset_size(mem.get(), H5T_VARIABLE), path_, ": string type");
     UFLOW_H5_CHECK(H5Tset_cset(mem.get(), H5Tget_cset(type.get())), path_, ": string type");
     char* s = nullptr;
-    UFLOW_H5_CHECK(H5Aread(a.get(), mem.get(), &s), path_, ": cannot read attribute '", key,
-                   "'");
+    UFLOW_H5_CHECK(H5Aread(a.get(), mem.get(), &s), path_, ": cannot read attribute '", key, "'");
     std::string out = s ? s : "";
     H5free_memory(s);
     return out;
   }
   std::string buf(H5Tget_size(type.get()), '\0');
-  UFLOW_H5_CHECK(H5Aread(a.get(), type.get(), buf.data()), path_, ": cannot read attribute '",
-                 key, "'");
+  UFLOW_H5_CHECK(H5Aread(a.get(), type.get(), buf.data()), path_, ": cannot read attribute '", key,
+                 "'");
   return buf.substr(0, buf.find('\0'));
 }
 
@@ -311,13 +311,12 @@ std::vector<double> H5File::attr_doubles(const std::string& key) const {
   const H5T_class_t cls = H5Tget_class(type.get());
   UFLOW_CHECK(cls == H5T_FLOAT || cls == H5T_INTEGER, path_, ": attribute '", key,
               "' is not numeric");
-  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"),
-               H5Sclose);
-  const hssize_t n = UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_,
-                                    ": attribute '", key, "'");
+  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"), H5Sclose);
+  const hssize_t n =
+      UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_, ": attribute '", key, "'");
   std::vector<double> v(static_cast<size_t>(n));
-  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()), path_,
-                 ": cannot read attribute '", key, "'");
+  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()), path_, ": cannot read attribute '",
+                 key, "'");
   return v;
 }
 
@@ -326,13 +325,12 @@ std::vector<int64_t> H5File::attr_ints(const std::string& key) const {
   Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
   UFLOW_CHECK(H5Tget_class(type.get()) == H5T_INTEGER, path_, ": attribute '", key,
               "' is not an integer");
-  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"),
-               H5Sclose);
-  const hssize_t n = UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_,
-                                    ": attribute '", key, "'");
+  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"), H5Sclose);
+  const hssize_t n =
+      UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_, ": attribute '", key, "'");
   std::vector<int64_t> v(static_cast<size_t>(n));
-  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_INT64, v.data()), path_,
-                 ": cannot read attribute '", key, "'");
+  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_INT64, v.data()), path_, ": cannot read attribute '",
+                 key, "'");
   return v;
 }
 

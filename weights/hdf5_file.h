@@ -15,7 +15,7 @@ namespace uflow {
 // What a dataset holds, without reading it.
 struct H5DatasetInfo {
   Shape shape;
-  bool is_float = false;  // floating point of 4 or 8 bytes: readable as a Tensor
+  bool is_float = false;     // floating point of 4 or 8 bytes: readable as a Tensor
   DType dtype = DType::f32;  // meaningful when is_float
   std::string type_name;     // "float32", "float64", "int64", "uint8", "float16", "string", ...
 };
@@ -60,8 +60,8 @@ class H5File {
 
   bool has_attr(const std::string& key) const;
   std::string attr_string(const std::string& key) const;
-  double attr_double(const std::string& key) const;    // a numeric scalar
-  int64_t attr_int(const std::string& key) const;      // an integer scalar
+  double attr_double(const std::string& key) const;                // a numeric scalar
+  int64_t attr_int(const std::string& key) const;                  // an integer scalar
   std::vector<double> attr_doubles(const std::string& key) const;  // numeric scalar or array
   std::vector<int64_t> attr_ints(const std::string& key) const;    // integer scalar or array
 

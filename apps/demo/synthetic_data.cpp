@@ -138,7 +138,7 @@ void save_mask(const Image& img, const fs::path& path) {
 }
 
 std::string stem(int64_t i) {
-  char buf[16];
+  char buf[24];
   std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(i));
   return buf;
 }

@@ -29,8 +29,15 @@ void load_timm_weights(Cait& model, const std::string& path) {
 }  // namespace
 
 std::unique_ptr<MsCaitExtractor> build_extractor(const ModelSpec& spec) {
+  const MsCaitConfig cfg = extractor_config(spec);
+  if (spec.extractor == "paper")  // fail before allocating hundreds of millions of parameters
+    for (const MsCaitScale& s : cfg.scales) {
+      const std::string path = (fs::path(spec.weights_dir) / (s.model.name + ".h5")).string();
+      UFLOW_CHECK(fs::exists(path), path, ": extractor weights not found (create them with "
+                  "tools/export_timm.py, see README)");
+    }
   Generator gen(spec.extractor_seed);
-  auto ex = std::make_unique<MsCaitExtractor>(extractor_config(spec), gen);
+  auto ex = std::make_unique<MsCaitExtractor>(cfg, gen);
   if (spec.extractor == "paper")
     for (size_t i = 0; i < ex->scales(); ++i)
       load_timm_weights(ex->model(i),

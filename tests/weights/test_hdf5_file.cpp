@@ -1,7 +1,6 @@
 // H5File: tensors, integer vectors and attributes survive a write/read round trip bit for bit,
 // dotted names stay flat, and failures are single uflow::Error lines with HDF5 kept quiet.
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -42,11 +41,10 @@ TEST_CASE("tensors round-trip exactly in f32 and f64, with dotted flat names") {
     f.write_ints("perm", {2, 0, 1});
   }
   H5File f(path, 'r');
-  CHECK(f.dataset_names() == std::vector<std::string>{"blocks.3.attn.qkv.weight", "perm",
-                                                        "pos_embed", "scalar"});
-  CHECK(f.names("/") ==
-        std::vector<std::string>{"blocks.3.attn.qkv.weight", "group", "perm", "pos_embed",
-                                 "scalar"});
+  CHECK(f.dataset_names() ==
+        std::vector<std::string>{"blocks.3.attn.qkv.weight", "perm", "pos_embed", "scalar"});
+  CHECK(f.names("/") == std::vector<std::string>{"blocks.3.attn.qkv.weight", "group", "perm",
+                                                 "pos_embed", "scalar"});
   CHECK(f.names("group") == std::vector<std::string>{"inner.t"});
   CHECK(f.has("group/inner.t"));
   CHECK_FALSE(f.has("missing/inner"));

@@ -125,7 +125,10 @@ TEST_CASE("load_state rejects files that are not uflow weights of this version")
   CHECK(error_of([&] { load_state(text, kExpected); }) == text + ": not an HDF5 file");
 
   const std::string no_format = dir.file("no_format.h5");
-  { H5File f(no_format, 'w'); f.write_tensor("x", tensors[0].second); }
+  {
+    H5File f(no_format, 'w');
+    f.write_tensor("x", tensors[0].second);
+  }
   CHECK(error_of([&] { load_state(no_format, kExpected); }) ==
         no_format + ": not a uflow weights file (no 'format' attribute; expected 'uflow-weights')");
 

@@ -95,7 +95,7 @@ def single_block(name, channels, height, width, kernel, seed):
     np.random.seed(seed)  # FrEIA draws the permutation with numpy
     block = fm.AllInOneBlock([(channels, height, width)], **block_args(kernel))
     gen = torch.Generator().manual_seed(seed)
-    randomize_block(block, gen, gain1=2.0, gain2=25.0, scale_spread=1.5, offset_spread=0.3,
+    randomize_block(block, gen, gain1=2.0, gain2=8.0, scale_spread=1.5, offset_spread=0.3,
                     big_channel=1)
     batch = 2
     x = torch.randn(batch, channels, height, width, generator=gen).float()
@@ -130,9 +130,9 @@ def single_block(name, channels, height, width, kernel, seed):
             for k, p in trainable(b):
                 put(f, prefix + "grad/" + k, p.grad)
             s = 0.1 * b.subnet(xi.detach()[:, :channels - channels // 2])
-            print("  %s %s: |a| max %.2f, clamp saturation %.0f%%" % (
+            print("  %s %s: |a| max %.2f, |a_s| > 1.5 (tanh flat) for %.0f%%" % (
                 name, prefix[:-1], float(s.abs().max()),
-                100 * float((s[:, :channels // 2].abs() > 1).double().mean())))
+                100 * float((s[:, :channels // 2].abs() > 1.5).double().mean())))
     print("wrote", path)
 
 
@@ -184,8 +184,8 @@ def uflow_case(name, feature_shapes, seed, batch=2):
     blocks = [(n, m) for n, m in graph.module_list.named_children()
               if isinstance(m, fm.AllInOneBlock)]
     for i, (_, m) in enumerate(blocks):
-        randomize_block(m, gen, gain1=1.5, gain2=12.0, scale_spread=1.0, offset_spread=0.2,
-                        big_channel=i if i % 3 == 0 else None)
+        randomize_block(m, gen, gain1=1.0, gain2=2.0, scale_spread=0.6, offset_spread=0.2,
+                        big_channel=i if i == len(blocks) - 1 else None)
     graph = graph.float()
     feats = [torch.randn(batch, *s, generator=gen).float() for s in feature_shapes]
     with torch.no_grad():
@@ -207,7 +207,9 @@ def uflow_case(name, feature_shapes, seed, batch=2):
             f.create_dataset("perm/module_list." + n, data=permutation_of(m).numpy())
         f.create_dataset("state_dict_keys", data=np.array(list(graph.state_dict().keys()),
                                                           dtype=h5py_str()))
-        for prefix, dtype in (("f32/", torch.float32), ("f64/", torch.float64)):
+        # Expected values in float64 only (a float32 result is checked against them with a
+        # float32 tolerance), which keeps the file small.
+        for prefix, dtype in (("f64/", torch.float64),):
             g = copy.deepcopy(graph).to(dtype)
             z, log_det = g([x.to(dtype) for x in feats])
             loss = nll(z, log_det)
@@ -238,6 +240,8 @@ def h5py_str():
 
 
 def adam_case(f, prefix, dtype, lr, weight_decay, seed):
+    """Three parameters, flattened and concatenated in the datasets: init (n,), grad (3, n) per
+    step, param (3, n) after each step, exp_avg and exp_avg_sq (n,) after the last step."""
     gen = torch.Generator().manual_seed(seed)
     shapes = [(3, 4), (5,), (1, 2, 1, 1)]
     # Parameters of a few tens so that the coupled weight decay visibly changes the gradient.
@@ -248,20 +252,20 @@ def adam_case(f, prefix, dtype, lr, weight_decay, seed):
     params = [nn.Parameter(p.clone()) for p in init]
     opt = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8,
                            weight_decay=weight_decay)
-    set_attrs(f, **{prefix + "lr": lr, prefix + "weight_decay": weight_decay,
-                    prefix + "steps": 3, prefix + "params": len(shapes)})
-    for i, p in enumerate(init):
-        put(f, "%sinit/%d" % (prefix, i), p)
-    for t, gs in enumerate(grads):
-        for i, (p, g) in enumerate(zip(params, gs)):
+    flat = lambda ts: torch.cat([t.detach().reshape(-1) for t in ts])  # noqa: E731
+    after = []
+    for gs in grads:
+        for p, g in zip(params, gs):
             p.grad = g.clone()
-            put(f, "%sgrad/%d/%d" % (prefix, t, i), g)
         opt.step()
-        for i, p in enumerate(params):
-            put(f, "%sparam/%d/%d" % (prefix, t, i), p.detach())
-    for i, p in enumerate(params):
-        put(f, "%sexp_avg/%d" % (prefix, i), opt.state[p]["exp_avg"])
-        put(f, "%sexp_avg_sq/%d" % (prefix, i), opt.state[p]["exp_avg_sq"])
+        after.append(flat(params))
+    set_attrs(f, **{prefix + "lr": lr, prefix + "weight_decay": weight_decay,
+                    prefix + "shapes": [d for s in shapes for d in (len(s),) + s]})
+    put(f, prefix + "init", flat(init))
+    put(f, prefix + "grad", torch.stack([flat(gs) for gs in grads]))
+    put(f, prefix + "param", torch.stack(after))
+    put(f, prefix + "exp_avg", flat([opt.state[p]["exp_avg"] for p in params]))
+    put(f, prefix + "exp_avg_sq", flat([opt.state[p]["exp_avg_sq"] for p in params]))
 
 
 def adam_fixture():
@@ -292,7 +296,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     single_block("aio_k3", channels=7, height=5, width=6, kernel=3, seed=101)
     single_block("aio_k1", channels=9, height=4, width=3, kernel=1, seed=102)
-    uflow_case("uflow_2scale", [(48, 16, 16), (24, 8, 8)], seed=201)
+    uflow_case("uflow_2scale", [(48, 16, 16), (24, 8, 8)], seed=201, batch=1)
     uflow_case("uflow_3scale", [(16, 8, 8), (16, 4, 4), (8, 2, 2)], seed=202)
     adam_fixture()
 
