@@ -38,13 +38,23 @@ void single_block_case(const std::string& file, DType dtype) {
   cfg.kernel = f.attr_int("kernel");
   cfg.clamp = f.attr_double("clamp");
   cfg.hidden_ratio = f.attr_double("hidden_ratio");
+  if (f.has_attr("global_affine_type")) {
+    const std::string t = f.attr_string("global_affine_type");
+    cfg.affine = t == "SIGMOID" ? GlobalAffine::sigmoid
+                 : t == "EXP"   ? GlobalAffine::exp
+                                : GlobalAffine::softplus;
+  }
+  cfg.soft_permutation = f.has_attr("soft_permutation") && f.attr_int("soft_permutation") != 0;
   Generator gen(1);
   AllInOneBlock block(cfg, gen);
   block.to(dtype);
   REQUIRE(our_names(block) == fixture_names(f, "params"));
   for (const auto& [name, p] : block.named_parameters())
     block.set_parameter(name, f.read_tensor("params/" + name, dtype));
-  block.set_permutation(f.read_ints("perm"));
+  if (cfg.soft_permutation)
+    block.set_soft_permutation(f.read_tensor("soft_perm", DType::f64));
+  else
+    block.set_permutation(f.read_ints("perm"));
 
   const Tensor x = f.read_tensor("input", dtype);
   x.set_requires_grad(true);
@@ -151,6 +161,11 @@ TEST_CASE("AllInOneBlock matches FrEIA: k=3, 7 channels") {
 
 TEST_CASE("AllInOneBlock matches FrEIA: k=1, 9 channels") {
   for (DType d : {DType::f32, DType::f64}) single_block_case("aio_k1", d);
+}
+
+TEST_CASE("AllInOneBlock matches FrEIA: SIGMOID and EXP global affine, soft permutation") {
+  for (const char* file : {"aio_sigmoid", "aio_exp", "aio_soft"})
+    for (DType d : {DType::f32, DType::f64}) single_block_case(file, d);
 }
 
 TEST_CASE("UFlow matches the reference GraphINN: two scales 48x16x16 + 24x8x8") {
