@@ -163,6 +163,64 @@ void H5File::write_tensor(const std::string& name, const Tensor& t) {
                    ": cannot write dataset '", name, "'");
 }
 
+void H5File::create_rows(const std::string& name, int64_t rows, const Shape& row_shape,
+                         DType dtype) {
+  ensure_parent(name);
+  std::vector<hsize_t> dims{static_cast<hsize_t>(rows)};
+  for (int64_t d : row_shape) dims.push_back(static_cast<hsize_t>(d));
+  Handle space(UFLOW_H5_CHECK(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                              path_, ": cannot create dataset '", name, "'"),
+               H5Sclose);
+  Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), native_type(dtype), space.get(),
+                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           path_, ": cannot create dataset '", name, "'"),
+            H5Dclose);
+}
+
+namespace {
+// The file-space selection of rows [start, start + count) of a dataset; returns its dims.
+std::vector<hsize_t> select_rows(hid_t space, int64_t start, int64_t count) {
+  const int nd = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(std::max(nd, 0));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  std::vector<hsize_t> off(dims.size(), 0), cnt = dims;
+  off[0] = static_cast<hsize_t>(start);
+  cnt[0] = static_cast<hsize_t>(count);
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, off.data(), nullptr, cnt.data(), nullptr);
+  return cnt;
+}
+}  // namespace
+
+void H5File::write_rows(const std::string& name, int64_t start, const Tensor& block) {
+  const Tensor c = kernels::contiguous(kernels::to_device(block, Device::cpu));
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_,
+                           ": cannot open dataset '", name, "'"),
+            H5Dclose);
+  Handle fspace(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": dataset '", name, "'"), H5Sclose);
+  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, c.size(0));
+  UFLOW_CHECK(static_cast<int64_t>(cnt.size()) == c.dim(), path_, ": dataset '", name,
+              "' rows do not match a block of shape ", shape_str(c.shape()));
+  Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
+  UFLOW_H5_CHECK(H5Dwrite(ds.get(), native_type(c.dtype()), mspace.get(), fspace.get(),
+                          H5P_DEFAULT, c.raw_data()),
+                 path_, ": cannot write rows of dataset '", name, "'");
+}
+
+Tensor H5File::read_rows(const std::string& name, int64_t start, int64_t count) const {
+  const H5DatasetInfo info = dataset_info(name);
+  Handle ds(UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_,
+                           ": cannot open dataset '", name, "'"),
+            H5Dclose);
+  Handle fspace(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": dataset '", name, "'"), H5Sclose);
+  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, count);
+  Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
+  Tensor t = Tensor::empty(Shape(cnt.begin(), cnt.end()), info.dtype);
+  UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(info.dtype), mspace.get(), fspace.get(),
+                         H5P_DEFAULT, t.raw_data()),
+                 path_, ": cannot read rows of dataset '", name, "'");
+  return t;
+}
+
 Tensor H5File::read_tensor(const std::string& name) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.is_float, path_, ": dataset '", name, "' has type ", info.type_name,

@@ -41,6 +41,11 @@ class H5File {
   Tensor read_tensor(const std::string& name) const;
   // Reads a float or integer dataset converted to `dtype`.
   Tensor read_tensor(const std::string& name, DType dtype) const;
+  // Row access to a dataset of shape (rows, ...) too large to hold in memory: create it, then
+  // write or read `count` consecutive rows starting at `start` (tensors of shape (count, ...)).
+  void create_rows(const std::string& name, int64_t rows, const Shape& row_shape, DType dtype);
+  void write_rows(const std::string& name, int64_t start, const Tensor& block);
+  Tensor read_rows(const std::string& name, int64_t start, int64_t count) const;
   void write_ints(const std::string& name, const std::vector<int64_t>& v);
   std::vector<int64_t> read_ints(const std::string& name) const;  // any integer dataset, flat
   // Raw bytes (uint8 datasets, e.g. images stored by fixtures), flat, with the shape.

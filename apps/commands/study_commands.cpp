@@ -105,6 +105,7 @@ int latents_command(const std::vector<std::string>& args) {
   if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
     H5File f(input, 'r');
     feats.scales = read_numbered(f, "f");
+    feats.rows = feats.scales[0].size(0);
   } else {
     feats = extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev,
                              "features");

@@ -58,8 +58,9 @@ TrainSummary run_training(const TrainRequest& req) {
   auto extractor = build_extractor(spec);
   extractor->to(req.device);
   const auto tf = std::chrono::steady_clock::now();
+  const fs::path cache_path = fs::path(req.out) / "features_cache.h5";
   const FeatureSet features = extract_features(*extractor, cat.train, settings.batch, req.device,
-                                               "features");
+                                               "features", {cache_path.string(), req.cache_limit});
   const double feature_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - tf).count();
   extractor.reset();  // frees its memory: epochs only need the cached features
@@ -102,6 +103,7 @@ TrainSummary run_training(const TrainRequest& req) {
   });
   if (sum.epochs == start_epoch && !fs::exists(ckpt))
     save_checkpoint(ckpt.string(), {spec, settings, start_epoch}, *flow, &adam);
+  if (features.disk) fs::remove(cache_path);  // closed when `features` goes; unlinking is safe
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum;
 }
@@ -125,6 +127,8 @@ int train_command(const std::vector<std::string>& args) {
               "coupling clamp: clamp·tanh(a) (pinned FrEIA) or clamp·tanh(a/clamp)")
       .option("checkpoint-every", "n", "10", "write checkpoint.h5 every n epochs")
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
+      .option("cache-limit", "GB", "8",
+              "features beyond this size are cached in <out>/features_cache.h5 instead of memory")
       .flag("resume", "continue from <out>/checkpoint.h5 (its settings win, --epochs may extend)");
   if (!a.parse(args)) return 0;
   TrainRequest req;
@@ -142,6 +146,7 @@ int train_command(const std::vector<std::string>& args) {
   req.train.loss = a.str("loss");
   req.checkpoint_every = a.integer("checkpoint-every");
   req.resume = a.has("resume");
+  req.cache_limit = static_cast<int64_t>(a.real("cache-limit") * 1e9);
   req.device = parse_device(a.str("device"));
   UFLOW_CHECK(req.train.epochs >= 1 && req.train.batch >= 1 && req.checkpoint_every >= 1,
               "--epochs, --batch and --checkpoint-every must be at least 1");

@@ -16,6 +16,7 @@ struct TrainRequest {
   TrainSettings train;
   int64_t checkpoint_every = 10;
   bool resume = false;
+  int64_t cache_limit = 8LL << 30;  // bytes of features kept in memory; beyond, an HDF5 cache
   Device device = Device::cpu;
 };
 

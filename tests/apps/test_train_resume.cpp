@@ -92,6 +92,18 @@ TEST_CASE("training is deterministic and resuming equals an uninterrupted run") 
         losses(read(fs::path(full.checkpoint).parent_path() / "loss.csv")));
 }
 
+TEST_CASE("features cached on disk train exactly like features in memory") {
+  fs::remove_all(fs::temp_directory_path() / "uflow_test_mem");
+  fs::remove_all(fs::temp_directory_path() / "uflow_test_disk");
+  const auto mem = app::run_training(request("uflow_test_mem", 2));
+  app::TrainRequest r = request("uflow_test_disk", 2);
+  r.cache_limit = 0;  // everything goes to the HDF5 cache
+  const auto disk = app::run_training(r);
+  CHECK(disk.final_loss == mem.final_loss);
+  CHECK(flow_values(disk.checkpoint) == flow_values(mem.checkpoint));
+  CHECK(!fs::exists(fs::path(r.out) / "features_cache.h5"));
+}
+
 TEST_CASE("checkpoint errors name the file; a failed write keeps the old checkpoint") {
   const fs::path dir = fs::temp_directory_path() / "uflow_test_ckpt";
   fs::remove_all(dir);
