@@ -7,7 +7,7 @@
 #include "apps/commands/device_option.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/model/features.h"
-#include "weights/hdf5_file.h"
+#include "weights/atomic_write.h"
 #include "contrario/block_nfa.h"
 #include "contrario/tree_nfa.h"
 #include "flow/anomaly_map.h"
@@ -34,20 +34,6 @@ std::vector<Tensor> read_numbered(const H5File& f, const std::string& prefix) {
 void write_numbered(H5File& f, const std::string& prefix, const std::vector<Tensor>& ts) {
   for (size_t i = 0; i < ts.size(); ++i)
     f.write_tensor(prefix + std::to_string(i + 1), kernels::to_device(ts[i], Device::cpu));
-}
-
-// Writes through a temporary file so an existing output survives a failure.
-template <typename Fn>
-void write_h5_atomic(const std::string& path, Fn&& fill) {
-  const std::string tmp = path + ".tmp";
-  {
-    H5File f(tmp, 'w');
-    fill(f);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) fs::remove(tmp);
-  UFLOW_CHECK(!ec, path, ": cannot move the output into place (", ec.message(), ")");
 }
 
 std::vector<Sample> image_samples(const std::string& input) {

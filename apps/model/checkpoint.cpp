@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "weights/hdf5_file.h"
+#include "weights/atomic_write.h"
 
 namespace uflow::app {
 namespace {
@@ -44,9 +44,7 @@ void check_format(const H5File& f) {
 
 void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
                      const Adam* adam) {
-  const std::string tmp = path + ".tmp";
-  {
-    H5File f(tmp, 'w');
+  write_h5_atomic(path, [&](H5File& f) {
     write_spec(f, info);
     const auto params = flow.named_parameters();
     for (const auto& [name, p] : params) f.write_tensor("flow/" + name, p);
@@ -61,11 +59,7 @@ void save_checkpoint(const std::string& path, const CheckpointInfo& info, const 
         f.write_tensor("adam/exp_avg_sq/" + params[i].first, adam->exp_avg_sq()[i]);
       }
     }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp);
-  UFLOW_CHECK(!ec, path, ": cannot move the new checkpoint into place (", ec.message(), ")");
+  });
 }
 
 CheckpointInfo read_checkpoint_info(const std::string& path) {
