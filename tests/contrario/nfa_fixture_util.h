@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "h5_fixture.h"
+#include "weights/hdf5_file.h"
 #include "tensor/tensor.h"
 
 namespace uflow::test {
@@ -15,14 +15,14 @@ namespace uflow::test {
 inline const char* const kNfaCases[] = {"random",         "planted",   "plateau",
                                         "underdispersed", "nonsquare", "anomalib"};
 
-inline H5Fixture open_nfa_fixture(const std::string& name) {
-  return H5Fixture(std::string(UFLOW_FIXTURES_DIR) + "/nfa/" + name + ".h5");
+inline H5File open_nfa_fixture(const std::string& name) {
+  return H5File(std::string(UFLOW_FIXTURES_DIR) + "/nfa/" + name + ".h5", 'r');
 }
 
-inline std::vector<Tensor> fixture_latents(const H5Fixture& f) {
+inline std::vector<Tensor> fixture_latents(const H5File& f) {
   std::vector<Tensor> z;
   for (int s = 1; f.has("z" + std::to_string(s)); ++s)
-    z.push_back(f.tensor("z" + std::to_string(s)));
+    z.push_back(f.read_tensor("z" + std::to_string(s), DType::f32));
   return z;
 }
 

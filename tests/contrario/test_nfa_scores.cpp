@@ -36,17 +36,17 @@ void check_mask(const Tensor& mask, const Tensor& ref_score, double tol) {
 TEST_CASE("tree NFA scores and masks match the reference port") {
   for (const std::string name : test::kNfaCases) {
     CAPTURE(name);
-    const test::H5Fixture f = test::open_nfa_fixture(name);
+    const H5File f = test::open_nfa_fixture(name);
     const std::vector<Tensor> z = test::fixture_latents(f);
     for (const bool guard : {false, true}) {
       CAPTURE(guard);
       TreeNfaOptions opt;
-      opt.size = static_cast<int64_t>(f.attr("size"));
+      opt.size = static_cast<int64_t>(f.attr_double("size"));
       opt.guard = guard;
       const NfaResult r = tree_nfa(z, opt);
-      const Tensor ref = f.tensor(guard ? "tree_guard_score" : "tree_score");
+      const Tensor ref = f.read_tensor(guard ? "tree_guard_score" : "tree_score", DType::f32);
       CHECK(r.score.shape() == Shape{z[0].size(0), 1, opt.size, opt.size});
-      CHECK(std::fabs(r.log10_tests - f.attr("log10_tests_tree")) <= 1e-9);
+      CHECK(std::fabs(r.log10_tests - f.attr_double("log10_tests_tree")) <= 1e-9);
       // Upsampling in float on both sides; scores carry log10 N_tests (≈ 90 here).
       CHECK_MAPS("tree score", r.score, ref, 1e-4, 1e-5);
       check_mask(r.mask, ref, 1e-3);
@@ -57,14 +57,14 @@ TEST_CASE("tree NFA scores and masks match the reference port") {
 TEST_CASE("block NFA scores and masks match the reference port") {
   for (const std::string name : test::kNfaCases) {
     CAPTURE(name);
-    const test::H5Fixture f = test::open_nfa_fixture(name);
+    const H5File f = test::open_nfa_fixture(name);
     BlockNfaOptions opt;
-    opt.size = static_cast<int64_t>(f.attr("size"));
-    opt.window = static_cast<int64_t>(f.attr("window"));
-    opt.prob = f.attr("prob");
+    opt.size = static_cast<int64_t>(f.attr_double("size"));
+    opt.window = static_cast<int64_t>(f.attr_double("window"));
+    opt.prob = f.attr_double("prob");
     const NfaResult r = block_nfa(test::fixture_latents(f), opt);
-    const Tensor ref = f.tensor("block_score", DType::f64);
-    CHECK(std::fabs(r.log10_tests - f.attr("log10_tests_block")) <= 1e-9);
+    const Tensor ref = f.read_tensor("block_score", DType::f64);
+    CHECK(std::fabs(r.log10_tests - f.attr_double("log10_tests_block")) <= 1e-9);
     // The reference upsamples float64 maps; ours are float.
     CHECK_MAPS("block score", r.score, ref, 1e-4, 1e-5);
     check_mask(r.mask, ref, 1e-3);
@@ -72,7 +72,7 @@ TEST_CASE("block NFA scores and masks match the reference port") {
 }
 
 TEST_CASE("the mask threshold epsilon") {
-  const test::H5Fixture f = test::open_nfa_fixture("planted");
+  const H5File f = test::open_nfa_fixture("planted");
   const std::vector<Tensor> z = test::fixture_latents(f);
   const NfaResult r = tree_nfa(z, {.size = 24});
   const std::vector<float> score = r.score.to_floats();
