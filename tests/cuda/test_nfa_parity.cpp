@@ -76,9 +76,9 @@ TEST_CASE("NFA on CUDA matches the CPU on the fixture latents") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
   for (const std::string name : test::kNfaCases) {
     CAPTURE(name);
-    const test::H5Fixture f = test::open_nfa_fixture(name);
-    check_all(test::fixture_latents(f), static_cast<int64_t>(f.attr("size")),
-              static_cast<int64_t>(f.attr("window")), f.attr("prob"));
+    const H5File f = test::open_nfa_fixture(name);
+    check_all(test::fixture_latents(f), static_cast<int64_t>(f.attr_double("size")),
+              static_cast<int64_t>(f.attr_double("window")), f.attr_double("prob"));
   }
 }
 
