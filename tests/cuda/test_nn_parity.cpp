@@ -4,43 +4,22 @@
 
 #include "core/nn_test_util.h"
 #include "tensor/cuda/math_mode.h"
-#include "test_util.h"
+#include "cuda_parity_util.h"
 
 using namespace uflow;
 using test::leaf;
 
 namespace {
 
-using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
-
-Tensor rand(const Shape& s, uint64_t seed, DType dt) {
-  return kernels::rand_uniform(s, seed, 0, -1.0, 1.0, dt);
+void check_parity(const test::ParityFn& f, const std::vector<Tensor>& inputs, double atol, double rtol) {
+  test::check_cuda_parity(f, inputs, atol, rtol);
 }
+
+using Fn = test::ParityFn;
+using test::random_input;
 
 double tol_for(DType dt) {
   return dt == DType::f32 ? 2e-4 : 1e-10;
-}
-
-// Runs f on CPU leaves and on CUDA copies, back-propagates the same random gradient through
-// both and compares the output and every input gradient.
-void check_parity(const Fn& f, const std::vector<Tensor>& inputs, double atol, double rtol) {
-  std::vector<Tensor> cpu, gpu;
-  for (const Tensor& t : inputs) {
-    cpu.push_back(leaf(t));
-    gpu.push_back(leaf(kernels::to_device(t, Device::cuda)));
-  }
-  Tensor yc = f(cpu), yg = f(gpu);
-  REQUIRE(yg.is_cuda());
-  CHECK_CLOSE(yg, yc, atol, rtol);
-  Tensor g = kernels::rand_uniform(yc.shape(), 99, 0, -1.0, 1.0, yc.dtype());
-  backward(yc, g);
-  backward(yg, kernels::to_device(g, Device::cuda));
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    CAPTURE(i);
-    REQUIRE(gpu[i].grad().defined());
-    CHECK(gpu[i].grad().is_cuda());
-    CHECK_CLOSE(gpu[i].grad(), cpu[i].grad(), atol, rtol);
-  }
 }
 
 Conv2dOptions opts(int64_t stride, int64_t pad, int64_t groups = 1, bool same = false) {
@@ -73,11 +52,11 @@ TEST_CASE("CUDA matmul matches the CPU (transposes, batches, broadcasting)") {
       CAPTURE(shape_str(c.b));
       const bool ta = c.ta, tb = c.tb;
       check_parity([=](const std::vector<Tensor>& in) { return matmul(in[0], in[1], ta, tb); },
-                   {rand(c.a, 1, dt), rand(c.b, 2, dt)}, tol_for(dt), tol_for(dt));
+                   {random_input(c.a, 1, dt), random_input(c.b, 2, dt)}, tol_for(dt), tol_for(dt));
     }
   // Non-contiguous operands: transposed and sliced views on the device.
-  Tensor a = kernels::to_device(rand({6, 10}, 3, DType::f32), Device::cuda);
-  Tensor b = kernels::to_device(rand({4, 6}, 4, DType::f32), Device::cuda);
+  Tensor a = kernels::to_device(random_input({6, 10}, 3, DType::f32), Device::cuda);
+  Tensor b = kernels::to_device(random_input({4, 6}, 4, DType::f32), Device::cuda);
   Tensor av = kernels::slice(a, 1, 0, 10, 2), bv = kernels::transpose(b, 0, 1);
   CHECK_CLOSE(
       kernels::matmul(av, bv),
@@ -89,7 +68,7 @@ TEST_CASE("CUDA linear matches the CPU") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
   for (DType dt : {DType::f32, DType::f64}) {
     check_parity([](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); },
-                 {rand({2, 5, 12}, 1, dt), rand({7, 12}, 2, dt), rand({7}, 3, dt)}, tol_for(dt),
+                 {random_input({2, 5, 12}, 1, dt), random_input({7, 12}, 2, dt), random_input({7}, 3, dt)}, tol_for(dt),
                  tol_for(dt));
   }
 }
@@ -116,7 +95,7 @@ TEST_CASE("CUDA conv2d matches the CPU (forward, input, weight and bias gradient
       CAPTURE(shape_str(c.w));
       const Conv2dOptions o = c.o;
       check_parity([o](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], o); },
-                   {rand(c.x, 1, dt), rand(c.w, 2, dt), rand({c.w[0]}, 3, dt)}, tol_for(dt),
+                   {random_input(c.x, 1, dt), random_input(c.w, 2, dt), random_input({c.w[0]}, 3, dt)}, tol_for(dt),
                    tol_for(dt));
     }
 }
@@ -129,9 +108,9 @@ TEST_CASE("CUDA softmax and log_softmax match the CPU over every dim") {
       const Shape s =
           d == 2 ? Shape{6, 5, 1000} : Shape{6, 5, 7};  // long rows use block reductions
       check_parity([d](const std::vector<Tensor>& in) { return softmax(in[0], d); },
-                   {kernels::affine_scalar(rand(s, 5, dt), 4.0, 0.0)}, 1e-6, tol_for(dt));
+                   {kernels::affine_scalar(random_input(s, 5, dt), 4.0, 0.0)}, 1e-6, tol_for(dt));
       check_parity([d](const std::vector<Tensor>& in) { return log_softmax(in[0], d); },
-                   {kernels::affine_scalar(rand(s, 6, dt), 4.0, 0.0)}, tol_for(dt), tol_for(dt));
+                   {kernels::affine_scalar(random_input(s, 6, dt), 4.0, 0.0)}, tol_for(dt), tol_for(dt));
     }
 }
 
@@ -141,15 +120,15 @@ TEST_CASE("CUDA layer_norm matches the CPU (output, saved statistics, gradients)
     // Many rows: the parameter gradients are summed over several row chunks.
     check_parity(
         [](const std::vector<Tensor>& in) { return layer_norm(in[0], 1, in[1], in[2], 1e-6); },
-        {kernels::affine_scalar(rand({3, 300, 96}, 1, dt), 2.0, 0.5), rand({96}, 2, dt),
-         rand({96}, 3, dt)},
+        {kernels::affine_scalar(random_input({3, 300, 96}, 1, dt), 2.0, 0.5), random_input({96}, 2, dt),
+         random_input({96}, 3, dt)},
         tol_for(dt) * 5, tol_for(dt) * 5);
     check_parity(
         [](const std::vector<Tensor>& in) {
           return layer_norm(in[0], 2, Tensor(), Tensor(), 1e-5);
         },
-        {rand({4, 3, 50}, 4, dt)}, tol_for(dt), tol_for(dt));
-    Tensor x = rand({5, 33}, 7, dt);
+        {random_input({4, 3, 50}, 4, dt)}, tol_for(dt), tol_for(dt));
+    Tensor x = random_input({5, 33}, 7, dt);
     LayerNormOut c = kernels::layer_norm(x, 1, Tensor(), Tensor(), 1e-5);
     LayerNormOut g =
         kernels::layer_norm(kernels::to_device(x, Device::cuda), 1, Tensor(), Tensor(), 1e-5);
