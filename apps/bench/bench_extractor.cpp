@@ -38,41 +38,26 @@ double ms_cait_macs(const MsCaitConfig& cfg) {
 
 }  // namespace
 
+const bench::ModelBenchDefaults kDefaults{"1", "1,16", 3, 10, 1, 3};
+
 int bench_extractor(const std::vector<std::string>& argv) {
   Args args("bench extractor",
             "Times the MS-CaiT feature extractor forward (seeded random weights; speed does not\n"
             "depend on the values) and reports ms per image and GFLOP/s against a square f32\n"
             "GEMM measured in the same run. Medians after warm-up; nothing here asserts.");
-  args.option("device", "cpu|cuda|auto", "auto", "where to run (auto: cuda when usable)")
-      .option("config", "paper|small", "paper",
+  args.option("config", "paper|small", "paper",
               "paper: cait_m48_448 to block 40 + cait_s24_224 to block 20; small: the demo's "
-              "D 192 pair")
-      .option("batch", "N[,N...]", "", "images per forward; a list runs each (default 1 on the "
-              "CPU, 1,16 on CUDA)")
-      .option("runs", "N", "", "timed forwards per batch size (default 3 on the CPU, 10 on CUDA)")
-      .option("warmup", "N", "", "untimed forwards first (default 1 on the CPU, 3 on CUDA)")
-      .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
-      .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
-      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)");
+              "D 192 pair");
+  bench::add_model_bench_options(args, kDefaults, "forward");
   if (!args.parse(argv)) return 0;
-  const Device device = parse_device(args.str("device"));
-  const bool gpu = device == Device::cuda;
   const std::string config = args.str("config");
   UFLOW_CHECK(config == "paper" || config == "small", "bench extractor: unknown --config '",
               config, "' (use paper or small)");
-  const std::vector<int64_t> batches = bench::parse_batches(
-      args.has("batch") ? args.str("batch") : (gpu ? "1,16" : "1"), "bench extractor");
-  const int runs = static_cast<int>(args.has("runs") ? args.integer("runs") : (gpu ? 10 : 3));
-  const int warmup =
-      static_cast<int>(args.has("warmup") ? args.integer("warmup") : (gpu ? 3 : 1));
-  UFLOW_CHECK(runs >= 1 && warmup >= 0, "bench extractor: --runs must be >= 1, --warmup >= 0");
-  const int64_t gemm_n =
-      args.has("gemm") ? args.integer("gemm") : bench::default_gemm_size(device);
-  bench::set_threads(static_cast<int>(args.integer("threads")));
-  if (args.has("tf32")) cuda::set_allow_tf32(true);
-
-  bench::print_machine(device);
-  const bench::GemmCeiling ceiling = bench::gemm_ceiling(device, gemm_n, gpu ? 3 : 1, gpu ? 10 : 5);
+  const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench extractor");
+  const Device device = setup.device;
+  const std::vector<int64_t>& batches = setup.batches;
+  const int runs = setup.runs, warmup = setup.warmup;
+  const bench::GemmCeiling& ceiling = setup.ceiling;
 
   const MsCaitConfig cfg = config == "paper" ? ms_cait_paper_config() : ms_cait_small_config();
   const double flops = 2.0 * ms_cait_macs(cfg);

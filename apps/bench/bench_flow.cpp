@@ -49,35 +49,20 @@ std::string shapes_text(const std::vector<Shape>& shapes) {
 
 }  // namespace
 
+const bench::ModelBenchDefaults kDefaults{"8", "1,16,32", 3, 20, 1, 5};
+
 int bench_flow(const std::vector<std::string>& argv) {
   Args args("bench flow",
             "Times the U-flow at the paper's MS-CaiT shapes: the forward alone and one training\n"
             "step (forward + NLL + backward + Adam), per image, medians after warm-up, with\n"
             "GFLOP/s against a square f32 GEMM measured in the same run. Nothing here asserts.");
-  args.option("device", "cpu|cuda|auto", "auto", "where to run (auto: cuda when usable)")
-      .option("batch", "N[,N...]", "", "images per step; a list runs each (default 8 on the CPU, "
-              "1,16,32 on CUDA)")
-      .option("runs", "N", "", "timed calls per measurement (default 3 on the CPU, 20 on CUDA)")
-      .option("warmup", "N", "", "untimed calls first (default 1 on the CPU, 5 on CUDA)")
-      .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
-      .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
-      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)");
+  bench::add_model_bench_options(args, kDefaults, "step");
   if (!args.parse(argv)) return 0;
-  const Device device = parse_device(args.str("device"));
-  const bool gpu = device == Device::cuda;
-  const std::vector<int64_t> batches = bench::parse_batches(
-      args.has("batch") ? args.str("batch") : (gpu ? "1,16,32" : "8"), "bench flow");
-  const int runs = static_cast<int>(args.has("runs") ? args.integer("runs") : (gpu ? 20 : 3));
-  const int warmup =
-      static_cast<int>(args.has("warmup") ? args.integer("warmup") : (gpu ? 5 : 1));
-  UFLOW_CHECK(runs >= 1 && warmup >= 0, "bench flow: --runs must be >= 1, --warmup >= 0");
-  const int64_t gemm_n =
-      args.has("gemm") ? args.integer("gemm") : bench::default_gemm_size(device);
-  bench::set_threads(static_cast<int>(args.integer("threads")));
-  if (args.has("tf32")) cuda::set_allow_tf32(true);
-
-  bench::print_machine(device);
-  const bench::GemmCeiling ceiling = bench::gemm_ceiling(device, gemm_n, gpu ? 3 : 1, gpu ? 10 : 5);
+  const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench flow");
+  const Device device = setup.device;
+  const std::vector<int64_t>& batches = setup.batches;
+  const int runs = setup.runs, warmup = setup.warmup;
+  const bench::GemmCeiling& ceiling = setup.ceiling;
 
   ModelSpec spec;
   spec.extractor = "paper";  // only its shapes are used; no weights are read

@@ -1,5 +1,8 @@
 #include "apps/bench/bench_util.h"
 
+#include "apps/commands/device_option.h"
+#include "tensor/cuda/math_mode.h"
+
 #include <cblas.h>
 #include <omp.h>
 
@@ -198,6 +201,43 @@ std::vector<int64_t> parse_batches(const std::string& list, const char* command)
   }
   UFLOW_CHECK(!out.empty(), command, ": --batch is empty");
   return out;
+}
+
+void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char* per_what) {
+  const std::string w = per_what;
+  args.option("device", "cpu|cuda|auto", "auto", "where to run (auto: cuda when usable)")
+      .option("batch", "N[,N...]", "",
+              "images per " + w + "; a list runs each (default " + d.batches_cpu +
+                  " on the CPU, " + d.batches_gpu + " on CUDA)")
+      .option("runs", "N", "",
+              "timed calls per measurement (default " + std::to_string(d.runs_cpu) +
+                  " on the CPU, " + std::to_string(d.runs_gpu) + " on CUDA)")
+      .option("warmup", "N", "",
+              "untimed calls first (default " + std::to_string(d.warmup_cpu) + " on the CPU, " +
+                  std::to_string(d.warmup_gpu) + " on CUDA)")
+      .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
+      .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
+      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)");
+}
+
+ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
+                                  const char* command) {
+  ModelBenchSetup s;
+  s.device = parse_device(args.str("device"));
+  s.gpu = s.device == Device::cuda;
+  s.batches = parse_batches(
+      args.has("batch") ? args.str("batch") : (s.gpu ? d.batches_gpu : d.batches_cpu), command);
+  s.runs = static_cast<int>(args.has("runs") ? args.integer("runs")
+                                             : (s.gpu ? d.runs_gpu : d.runs_cpu));
+  s.warmup = static_cast<int>(args.has("warmup") ? args.integer("warmup")
+                                                 : (s.gpu ? d.warmup_gpu : d.warmup_cpu));
+  UFLOW_CHECK(s.runs >= 1 && s.warmup >= 0, command, ": --runs must be >= 1, --warmup >= 0");
+  const int64_t gemm_n = args.has("gemm") ? args.integer("gemm") : default_gemm_size(s.device);
+  set_threads(static_cast<int>(args.integer("threads")));
+  if (args.has("tf32")) cuda::set_allow_tf32(true);
+  print_machine(s.device);
+  s.ceiling = gemm_ceiling(s.device, gemm_n, s.gpu ? 3 : 1, s.gpu ? 10 : 5);
+  return s;
 }
 
 }  // namespace uflow::app::bench

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "apps/cli/args.h"
 #include "tensor/dtype.h"
 
 namespace uflow::app::bench {
@@ -58,5 +59,26 @@ void print_result(const std::string& bench, const std::string& what, Device devi
 
 // "1,16,32" -> {1, 16, 32}; each value must be >= 1.
 std::vector<int64_t> parse_batches(const std::string& list, const char* command);
+
+// The options every model benchmark shares (--device, --batch, --runs, --warmup, --threads,
+// --gemm, --tf32), with defaults that differ between the CPU and CUDA.
+struct ModelBenchDefaults {
+  const char* batches_cpu;
+  const char* batches_gpu;
+  int runs_cpu, runs_gpu;
+  int warmup_cpu, warmup_gpu;
+};
+void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char* per_what);
+struct ModelBenchSetup {
+  Device device = Device::cpu;
+  bool gpu = false;
+  std::vector<int64_t> batches;
+  int runs = 1, warmup = 0;
+  GemmCeiling ceiling;
+};
+// Reads those options, applies --threads and --tf32, prints the machine and measures the
+// GEMM ceiling of the same run.
+ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
+                                  const char* command);
 
 }  // namespace uflow::app::bench
