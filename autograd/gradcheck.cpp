@@ -28,12 +28,11 @@ double* element(const Tensor& t, int64_t i) {
 }  // namespace
 
 GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                          const std::vector<Tensor>& inputs, double eps, double atol,
-                          double rtol) {
+                          const std::vector<Tensor>& inputs, double eps, double atol, double rtol) {
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Tensor& x = inputs[k];
-    UFLOW_CHECK(x.dtype() == DType::f64 && x.device() == Device::cpu,
-                "gradcheck: input ", k, " must be f64 on the CPU, got ", describe(x));
+    UFLOW_CHECK(x.dtype() == DType::f64 && x.device() == Device::cpu, "gradcheck: input ", k,
+                " must be f64 on the CPU, got ", describe(x));
     UFLOW_CHECK(x.is_leaf() && x.requires_grad(), "gradcheck: input ", k,
                 " must be a leaf with requires_grad");
     x.zero_grad();

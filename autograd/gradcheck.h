@@ -19,7 +19,7 @@ struct GradcheckResult {
 // backward() with (L(x+eps) - L(x-eps)) / 2eps for every element of every input, requiring
 // |a - n| <= atol + rtol·|n|.
 GradcheckResult gradcheck(const std::function<Tensor(const std::vector<Tensor>&)>& f,
-                          const std::vector<Tensor>& inputs, double eps = 1e-6,
-                          double atol = 1e-5, double rtol = 1e-4);
+                          const std::vector<Tensor>& inputs, double eps = 1e-6, double atol = 1e-5,
+                          double rtol = 1e-4);
 
 }  // namespace uflow

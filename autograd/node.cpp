@@ -34,9 +34,15 @@ Node::~Node() {
   }  // n is released here with no inputs left to recurse into
 }
 
-bool grad_mode_enabled() { return g_grad_enabled; }
-NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) { g_grad_enabled = false; }
-NoGradGuard::~NoGradGuard() { g_grad_enabled = prev_; }
+bool grad_mode_enabled() {
+  return g_grad_enabled;
+}
+NoGradGuard::NoGradGuard() : prev_(g_grad_enabled) {
+  g_grad_enabled = false;
+}
+NoGradGuard::~NoGradGuard() {
+  g_grad_enabled = prev_;
+}
 
 bool needs_grad(const std::vector<Tensor>& inputs) {
   if (!g_grad_enabled) return false;
@@ -70,8 +76,10 @@ void backward(const Tensor& root, const Tensor& grad) {
   UFLOW_CHECK(root.requires_grad(), "backward() on a tensor that does not require gradients");
   Tensor g = grad;
   if (!g.defined()) {
-    UFLOW_CHECK(root.numel() == 1, "backward() without a gradient needs a single-element "
-                "tensor, got shape ", shape_str(root.shape()));
+    UFLOW_CHECK(root.numel() == 1,
+                "backward() without a gradient needs a single-element "
+                "tensor, got shape ",
+                shape_str(root.shape()));
     g = kernels::ones(root.shape(), root.dtype(), root.device());
   }
   UFLOW_CHECK(g.shape() == root.shape(), "backward(): gradient shape ", shape_str(g.shape()),
@@ -113,9 +121,8 @@ void backward(const Tensor& root, const Tensor& grad) {
     for (size_t i = 0; i < gin.size(); ++i) {
       const Tensor& in = node->inputs[i];
       if (!in.defined() || !in.requires_grad() || !gin[i].defined()) continue;
-      UFLOW_CHECK(gin[i].shape() == in.shape(), "backward of ", node->name,
-                  ": gradient shape ", shape_str(gin[i].shape()), " for input ", i,
-                  " of shape ", shape_str(in.shape()));
+      UFLOW_CHECK(gin[i].shape() == in.shape(), "backward of ", node->name, ": gradient shape ",
+                  shape_str(gin[i].shape()), " for input ", i, " of shape ", shape_str(in.shape()));
       if (in.grad_fn())
         grads[in.grad_fn().get()] = accumulate(grads[in.grad_fn().get()], gin[i]);
       else

@@ -47,7 +47,7 @@ Tensor relu(const Tensor& x);
 Tensor gelu(const Tensor& x);  // exact erf form
 Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
 Tensor pow(const Tensor& x, double p);
-Tensor clamp(const Tensor& x, double lo, double hi);  // gradient 1 inside [lo, hi], 0 outside
+Tensor clamp(const Tensor& x, double lo, double hi);     // gradient 1 inside [lo, hi], 0 outside
 Tensor affine(const Tensor& x, double mul, double add);  // mul·x + add
 
 Tensor add(const Tensor& a, const Tensor& b);
@@ -92,8 +92,7 @@ Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);  // no gradie
 Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false);
 // y = x·wᵀ + b over the last dim of x; w is (out, in) as in PyTorch; b may be undefined.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias,
-              const Conv2dOptions& opt = {});
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opt = {});
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 Tensor layer_norm(const Tensor& x, int64_t normalized_dims, const Tensor& weight,

@@ -33,12 +33,12 @@ AllInOneBlock::AllInOneBlock(const AllInOneConfig& cfg, Generator& gen)
   Conv2dOptions same;
   same.same = true;
   auto seq = std::make_shared<Sequential>();
-  conv1_ = seq->register_module("0", std::make_shared<Conv2d>(c1_, hidden, cfg.kernel, same,
-                                                              true, gen));
-  conv2_ = seq->register_module("2", std::make_shared<Conv2d>(hidden, 2 * c2_, cfg.kernel, same,
-                                                              true, gen));
-  global_scale_ = kernels::full({1, cfg.channels, 1, 1},
-                                global_scale_init(cfg.affine, cfg.affine_init));
+  conv1_ =
+      seq->register_module("0", std::make_shared<Conv2d>(c1_, hidden, cfg.kernel, same, true, gen));
+  conv2_ = seq->register_module(
+      "2", std::make_shared<Conv2d>(hidden, 2 * c2_, cfg.kernel, same, true, gen));
+  global_scale_ =
+      kernels::full({1, cfg.channels, 1, 1}, global_scale_init(cfg.affine, cfg.affine_init));
   global_offset_ = kernels::zeros({1, cfg.channels, 1, 1});
   // State-dict order of the reference: own parameters first, then the subnet.
   register_parameter("global_scale", &global_scale_);

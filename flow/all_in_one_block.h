@@ -27,7 +27,7 @@ struct AllInOneConfig {
   double clamp = 2.0;
   ClampMode clamp_mode = ClampMode::pinned;
   GlobalAffine affine = GlobalAffine::softplus;
-  double affine_init = 1.0;  // the initial value of S
+  double affine_init = 1.0;       // the initial value of S
   bool soft_permutation = false;  // random rotation instead of a hard permutation
 };
 

@@ -14,6 +14,8 @@ Tensor anomaly_map(const std::vector<Tensor>& z, int64_t size) {
   return affine(acc, -1.0 / static_cast<double>(z.size()), 1.0);
 }
 
-Tensor image_scores(const Tensor& map) { return max(map, {1, 2, 3}); }
+Tensor image_scores(const Tensor& map) {
+  return max(map, {1, 2, 3});
+}
 
 }  // namespace uflow

@@ -8,7 +8,8 @@ namespace uflow {
 std::vector<int64_t> random_permutation(Generator& gen, int64_t n) {
   std::vector<int64_t> p(n);
   std::iota(p.begin(), p.end(), 0);
-  const std::vector<double> u = gen.uniform({std::max<int64_t>(n, 1)}, 0.0, 1.0, DType::f64).to_vector();
+  const std::vector<double> u =
+      gen.uniform({std::max<int64_t>(n, 1)}, 0.0, 1.0, DType::f64).to_vector();
   for (int64_t i = n - 1; i > 0; --i) {
     const int64_t j = std::min<int64_t>(static_cast<int64_t>(u[i] * (i + 1)), i);
     std::swap(p[i], p[j]);

@@ -16,8 +16,7 @@ UFlow::UFlow(const UFlowConfig& cfg, Generator& gen) : cfg_(cfg) {
   UFLOW_CHECK(S >= 1, "UFlow needs at least one scale");
   UFLOW_CHECK(cfg.steps >= 1 && !cfg.kernels.empty(), "UFlow needs steps >= 1 and kernels");
   for (size_t s = 0; s + 1 < S; ++s)
-    UFLOW_CHECK(cfg.features[s].size() == 3 &&
-                    cfg.features[s][1] == 2 * cfg.features[s + 1][1] &&
+    UFLOW_CHECK(cfg.features[s].size() == 3 && cfg.features[s][1] == 2 * cfg.features[s + 1][1] &&
                     cfg.features[s][2] == 2 * cfg.features[s + 1][2],
                 "UFlow: scale ", s, " ", shape_str(cfg.features[s]),
                 " must be twice the size of scale ", s + 1, " ", shape_str(cfg.features[s + 1]));
@@ -36,8 +35,8 @@ UFlow::UFlow(const UFlowConfig& cfg, Generator& gen) : cfg_(cfg) {
       AllInOneConfig bc = cfg.block;
       bc.channels = channels;
       bc.kernel = cfg.kernels[j % cfg.kernels.size()];
-      blocks_[s].push_back(list->register_module(std::to_string(index++),
-                                                 std::make_shared<AllInOneBlock>(bc, gen)));
+      blocks_[s].push_back(
+          list->register_module(std::to_string(index++), std::make_shared<AllInOneBlock>(bc, gen)));
     }
     if (s == 0) break;
     const int64_t up = channels / 8 * 4;
@@ -60,12 +59,10 @@ std::vector<Shape> UFlow::latent_shapes() const {
 
 UFlowOut UFlow::forward(const std::vector<Tensor>& features) const {
   const size_t S = cfg_.features.size();
-  UFLOW_CHECK(features.size() == S, "UFlow: ", features.size(), " feature maps for ", S,
-              " scales");
+  UFLOW_CHECK(features.size() == S, "UFlow: ", features.size(), " feature maps for ", S, " scales");
   for (size_t s = 0; s < S; ++s)
-    UFLOW_CHECK(features[s].dim() == 4 &&
-                    Shape(features[s].shape().begin() + 1, features[s].shape().end()) ==
-                        cfg_.features[s],
+    UFLOW_CHECK(features[s].dim() == 4 && Shape(features[s].shape().begin() + 1,
+                                                features[s].shape().end()) == cfg_.features[s],
                 "UFlow: scale ", s, " features ", shape_str(features[s].shape()), ", expected (B, ",
                 shape_str(cfg_.features[s]).substr(1));
   UFlowOut out;
@@ -113,8 +110,7 @@ UFlowOut UFlow::inverse(const std::vector<Tensor>& z) const {
   return out;
 }
 
-std::vector<Tensor> UFlow::sample(int64_t batch, Generator& gen, DType dtype,
-                                  Device device) const {
+std::vector<Tensor> UFlow::sample(int64_t batch, Generator& gen, DType dtype, Device device) const {
   std::vector<Tensor> z;
   for (const Shape& s : latent_shapes())
     z.push_back(gen.normal({batch, s[0], s[1], s[2]}, 0.0, 1.0, dtype, device));

@@ -11,10 +11,10 @@
 namespace uflow {
 
 struct UFlowConfig {
-  std::vector<Shape> features;  // (C, H, W) per scale, finest first; H halves scale to scale
-  int64_t steps = 4;            // coupling blocks per scale
+  std::vector<Shape> features;         // (C, H, W) per scale, finest first; H halves scale to scale
+  int64_t steps = 4;                   // coupling blocks per scale
   std::vector<int64_t> kernels{3, 1};  // subnet kernel of block j is kernels[j % size]
-  AllInOneConfig block;         // channels and kernel are filled in per block
+  AllInOneConfig block;                // channels and kernel are filled in per block
 };
 
 struct UFlowOut {

@@ -22,13 +22,14 @@ Tensor decode(const std::string& path, int channels) {
   const bool is16 = stbi_is_16_bit(path.c_str());
   Tensor out;
   if (is16) {
-    std::unique_ptr<stbi_us, void (*)(void*)> px(
-        stbi_load_16(path.c_str(), &w, &h, &n, channels), stbi_image_free);
+    std::unique_ptr<stbi_us, void (*)(void*)> px(stbi_load_16(path.c_str(), &w, &h, &n, channels),
+                                                 stbi_image_free);
     UFLOW_CHECK(px, path, ": cannot read image (", stbi_failure_reason(), ")");
     out = Tensor::empty({channels, h, w});
     float* o = out.data<float>();
     for (int c = 0; c < channels; ++c)
-      for (int64_t i = 0; i < int64_t(w) * h; ++i) o[c * w * h + i] = px.get()[i * channels + c] / 65535.0f;
+      for (int64_t i = 0; i < int64_t(w) * h; ++i)
+        o[c * w * h + i] = px.get()[i * channels + c] / 65535.0f;
   } else {
     std::unique_ptr<stbi_uc, void (*)(void*)> px(stbi_load(path.c_str(), &w, &h, &n, channels),
                                                  stbi_image_free);
@@ -36,15 +37,20 @@ Tensor decode(const std::string& path, int channels) {
     out = Tensor::empty({channels, h, w});
     float* o = out.data<float>();
     for (int c = 0; c < channels; ++c)
-      for (int64_t i = 0; i < int64_t(w) * h; ++i) o[c * w * h + i] = px.get()[i * channels + c] / 255.0f;
+      for (int64_t i = 0; i < int64_t(w) * h; ++i)
+        o[c * w * h + i] = px.get()[i * channels + c] / 255.0f;
   }
   return out;
 }
 
 }  // namespace
 
-Tensor load_image_rgb(const std::string& path) { return decode(path, 3); }
-Tensor load_image_gray(const std::string& path) { return decode(path, 1); }
+Tensor load_image_rgb(const std::string& path) {
+  return decode(path, 3);
+}
+Tensor load_image_gray(const std::string& path) {
+  return decode(path, 1);
+}
 
 std::string encode_png(const Tensor& chw) {
   UFLOW_CHECK(chw.dim() == 3 && (chw.size(0) == 1 || chw.size(0) == 3),
@@ -62,8 +68,7 @@ std::string encode_png(const Tensor& chw) {
   auto sink = [](void* ctx, void* data, int size) {
     static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), size);
   };
-  UFLOW_CHECK(stbi_write_png_to_func(sink, &out, w, h, c, px.data(), w * c),
-              "PNG encoding failed");
+  UFLOW_CHECK(stbi_write_png_to_func(sink, &out, w, h, c, px.data(), w * c), "PNG encoding failed");
   return out;
 }
 

@@ -11,8 +11,8 @@ Tensor resize_image(const Tensor& img, int64_t size) {
               shape_str(img.shape()));
   if (x.size(2) != size || x.size(3) != size) {
     const bool shrinking = x.size(2) > size || x.size(3) > size;
-    x = kernels::interpolate(kernels::contiguous(x), size, size,
-                             kernels::InterpMode::bilinear, false, shrinking);
+    x = kernels::interpolate(kernels::contiguous(x), size, size, kernels::InterpMode::bilinear,
+                             false, shrinking);
   }
   return batched ? x : kernels::squeeze(x, 0);
 }
@@ -25,9 +25,9 @@ Tensor normalize_image(const Tensor& img, const Normalization& norm) {
   stat_shape[c_dim] = 3;
   const Tensor mean = Tensor::from_vector({norm.mean[0], norm.mean[1], norm.mean[2]}, stat_shape,
                                           img.dtype(), img.device());
-  const Tensor inv_std = Tensor::from_vector(
-      {1.0 / norm.std[0], 1.0 / norm.std[1], 1.0 / norm.std[2]}, stat_shape, img.dtype(),
-      img.device());
+  const Tensor inv_std =
+      Tensor::from_vector({1.0 / norm.std[0], 1.0 / norm.std[1], 1.0 / norm.std[2]}, stat_shape,
+                          img.dtype(), img.device());
   using kernels::BinaryOp;
   return kernels::binary(BinaryOp::mul, kernels::binary(BinaryOp::sub, img, mean), inv_std);
 }

@@ -34,8 +34,8 @@ void Adam::step() {
     // PyTorch: denom = sqrt(v) / sqrt(bc2) + eps; θ −= (lr / bc1) · m / denom.
     Tensor denom = kernels::affine_scalar(kernels::unary(UnaryOp::sqrt, v_[i]),
                                           1.0 / std::sqrt(bc2), opt_.eps);
-    Tensor update = kernels::affine_scalar(kernels::binary(BinaryOp::div, m_[i], denom),
-                                           -opt_.lr / bc1, 0.0);
+    Tensor update =
+        kernels::affine_scalar(kernels::binary(BinaryOp::div, m_[i], denom), -opt_.lr / bc1, 0.0);
     kernels::copy_(p, kernels::binary(BinaryOp::add, p, update));
   }
 }
@@ -45,16 +45,16 @@ void Adam::zero_grad() {
 }
 
 void Adam::load_state(const std::vector<Tensor>& m, const std::vector<Tensor>& v, int64_t step) {
-  UFLOW_CHECK(m.size() == params_.size() && v.size() == params_.size(),
-              "Adam state for ", m.size(), " parameters, optimiser has ", params_.size());
+  UFLOW_CHECK(m.size() == params_.size() && v.size() == params_.size(), "Adam state for ", m.size(),
+              " parameters, optimiser has ", params_.size());
   for (size_t i = 0; i < params_.size(); ++i) {
     UFLOW_CHECK(m[i].shape() == params_[i].shape() && v[i].shape() == params_[i].shape(),
                 "Adam state ", i, " has shape ", shape_str(m[i].shape()), ", parameter has ",
                 shape_str(params_[i].shape()));
-    m_[i] = kernels::clone(kernels::to_device(kernels::to_dtype(m[i], params_[i].dtype()),
-                                              params_[i].device()));
-    v_[i] = kernels::clone(kernels::to_device(kernels::to_dtype(v[i], params_[i].dtype()),
-                                              params_[i].device()));
+    m_[i] = kernels::clone(
+        kernels::to_device(kernels::to_dtype(m[i], params_[i].dtype()), params_[i].device()));
+    v_[i] = kernels::clone(
+        kernels::to_device(kernels::to_dtype(v[i], params_[i].dtype()), params_[i].device()));
   }
   step_ = step;
 }

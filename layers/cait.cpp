@@ -36,9 +36,8 @@ CaitConfig cait_config(const std::string& name) {
 }
 
 std::vector<std::string> cait_config_names() {
-  return {"cait_xxs24_224", "cait_xxs24_384", "cait_xxs36_224", "cait_xxs36_384",
-          "cait_xs24_384",  "cait_s24_224",   "cait_s24_384",   "cait_s36_384",
-          "cait_m36_384",   "cait_m48_448"};
+  return {"cait_xxs24_224", "cait_xxs24_384", "cait_xxs36_224", "cait_xxs36_384", "cait_xs24_384",
+          "cait_s24_224",   "cait_s24_384",   "cait_s36_384",   "cait_m36_384",   "cait_m48_448"};
 }
 
 Cait::Cait(const CaitConfig& cfg, Generator& gen, CaitParts parts) : cfg_(cfg) {

@@ -2,14 +2,14 @@
 
 namespace uflow {
 
-LayerScaleBlock::LayerScaleBlock(int64_t dim, int64_t heads, double mlp_ratio,
-                                 double init_values, double eps, Generator& gen) {
+LayerScaleBlock::LayerScaleBlock(int64_t dim, int64_t heads, double mlp_ratio, double init_values,
+                                 double eps, Generator& gen) {
   // Registration order follows timm's state_dict order.
   norm1_ = register_module("norm1", std::make_shared<LayerNorm>(dim, eps));
   attn_ = register_module("attn", std::make_shared<TalkingHeadAttn>(dim, heads, gen));
   norm2_ = register_module("norm2", std::make_shared<LayerNorm>(dim, eps));
-  mlp_ = register_module(
-      "mlp", std::make_shared<Mlp>(dim, static_cast<int64_t>(dim * mlp_ratio), gen));
+  mlp_ = register_module("mlp",
+                         std::make_shared<Mlp>(dim, static_cast<int64_t>(dim * mlp_ratio), gen));
   gamma_1_ = kernels::full({dim}, init_values);
   gamma_2_ = kernels::full({dim}, init_values);
   register_parameter("gamma_1", &gamma_1_);

@@ -46,8 +46,7 @@ class Module {
   }
 
  private:
-  void collect(const std::string& prefix,
-               std::vector<std::pair<std::string, Tensor*>>& out) const;
+  void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor*>>& out) const;
   std::vector<std::pair<std::string, Tensor*>> slots() const;
   std::vector<std::pair<std::string, Tensor*>> params_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;

@@ -50,7 +50,8 @@ std::vector<Tensor> MsCaitExtractor::forward(const Tensor& images) const {
 
 std::vector<Shape> MsCaitExtractor::feature_shapes() const {
   std::vector<Shape> out;
-  for (const MsCaitScale& s : cfg_.scales) out.push_back({s.model.dim, s.model.grid(), s.model.grid()});
+  for (const MsCaitScale& s : cfg_.scales)
+    out.push_back({s.model.dim, s.model.grid(), s.model.grid()});
   return out;
 }
 

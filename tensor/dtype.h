@@ -18,16 +18,26 @@ namespace uflow {
 enum class DType : uint8_t { f32, f64 };
 enum class Device : uint8_t { cpu, cuda };
 
-inline size_t dtype_size(DType t) { return t == DType::f32 ? 4 : 8; }
-inline const char* dtype_name(DType t) { return t == DType::f32 ? "f32" : "f64"; }
-inline const char* device_name(Device d) { return d == Device::cpu ? "cpu" : "cuda"; }
+inline size_t dtype_size(DType t) {
+  return t == DType::f32 ? 4 : 8;
+}
+inline const char* dtype_name(DType t) {
+  return t == DType::f32 ? "f32" : "f64";
+}
+inline const char* device_name(Device d) {
+  return d == Device::cpu ? "cpu" : "cuda";
+}
 
 template <typename T>
 constexpr DType dtype_of();
 template <>
-constexpr DType dtype_of<float>() { return DType::f32; }
+constexpr DType dtype_of<float>() {
+  return DType::f32;
+}
 template <>
-constexpr DType dtype_of<double>() { return DType::f64; }
+constexpr DType dtype_of<double>() {
+  return DType::f64;
+}
 
 // Calls fn.template operator()<T>() with T = float or double according to the dtype:
 //   dispatch_dtype(t.dtype(), [&]<typename T>() { ... });

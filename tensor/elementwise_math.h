@@ -120,17 +120,23 @@ UFLOW_HD T clamp(T x, T lo, T hi) {
 template <UnaryOp OP>
 struct UnaryFn {
   template <typename T>
-  UFLOW_HD T operator()(T x) const { return unary<OP>(x); }
+  UFLOW_HD T operator()(T x) const {
+    return unary<OP>(x);
+  }
 };
 template <UnaryOp OP>
 struct UnaryGradFn {  // operands (x, y, g)
   template <typename T>
-  UFLOW_HD T operator()(T x, T y, T g) const { return unary_grad<OP>(x, y, g); }
+  UFLOW_HD T operator()(T x, T y, T g) const {
+    return unary_grad<OP>(x, y, g);
+  }
 };
 template <BinaryOp OP>
 struct BinaryFn {
   template <typename T>
-  UFLOW_HD T operator()(T a, T b) const { return binary<OP>(a, b); }
+  UFLOW_HD T operator()(T a, T b) const {
+    return binary<OP>(a, b);
+  }
 };
 template <typename T>
 struct SoftplusFn {
@@ -159,7 +165,9 @@ struct ClampFn {
 };
 struct WhereFn {  // operands (cond, a, b)
   template <typename T>
-  UFLOW_HD T operator()(T c, T a, T b) const { return c != T(0) ? a : b; }
+  UFLOW_HD T operator()(T c, T a, T b) const {
+    return c != T(0) ? a : b;
+  }
 };
 
 // Calls fn.template operator()<OP>() with the op as a compile-time constant.
@@ -168,10 +176,21 @@ decltype(auto) dispatch_unary(UnaryOp op, Fn&& fn) {
   switch (op) {
 #define UFLOW_CASE(name) \
   case UnaryOp::name:    \
-    return fn.template operator()<UnaryOp::name>();
-    UFLOW_CASE(neg) UFLOW_CASE(abs) UFLOW_CASE(exp) UFLOW_CASE(log) UFLOW_CASE(log1p)
-    UFLOW_CASE(sqrt) UFLOW_CASE(rsqrt) UFLOW_CASE(square) UFLOW_CASE(tanh) UFLOW_CASE(atan)
-    UFLOW_CASE(sigmoid) UFLOW_CASE(relu) UFLOW_CASE(gelu) UFLOW_CASE(sign)
+    return fn.template operator()<UnaryOp::name>()
+    UFLOW_CASE(neg);
+    UFLOW_CASE(abs);
+    UFLOW_CASE(exp);
+    UFLOW_CASE(log);
+    UFLOW_CASE(log1p);
+    UFLOW_CASE(sqrt);
+    UFLOW_CASE(rsqrt);
+    UFLOW_CASE(square);
+    UFLOW_CASE(tanh);
+    UFLOW_CASE(atan);
+    UFLOW_CASE(sigmoid);
+    UFLOW_CASE(relu);
+    UFLOW_CASE(gelu);
+    UFLOW_CASE(sign);
 #undef UFLOW_CASE
   }
   UFLOW_FAIL("unknown unary op");
@@ -182,10 +201,19 @@ decltype(auto) dispatch_binary(BinaryOp op, Fn&& fn) {
   switch (op) {
 #define UFLOW_CASE(name) \
   case BinaryOp::name:   \
-    return fn.template operator()<BinaryOp::name>();
-    UFLOW_CASE(add) UFLOW_CASE(sub) UFLOW_CASE(mul) UFLOW_CASE(div) UFLOW_CASE(maximum)
-    UFLOW_CASE(minimum) UFLOW_CASE(eq) UFLOW_CASE(ne) UFLOW_CASE(lt) UFLOW_CASE(le)
-    UFLOW_CASE(gt) UFLOW_CASE(ge)
+    return fn.template operator()<BinaryOp::name>()
+    UFLOW_CASE(add);
+    UFLOW_CASE(sub);
+    UFLOW_CASE(mul);
+    UFLOW_CASE(div);
+    UFLOW_CASE(maximum);
+    UFLOW_CASE(minimum);
+    UFLOW_CASE(eq);
+    UFLOW_CASE(ne);
+    UFLOW_CASE(lt);
+    UFLOW_CASE(le);
+    UFLOW_CASE(gt);
+    UFLOW_CASE(ge);
 #undef UFLOW_CASE
   }
   UFLOW_FAIL("unknown binary op");

@@ -23,8 +23,8 @@ std::string concat(const Args&... args) {
 }  // namespace uflow
 
 // UFLOW_CHECK(cond, "message parts", value, ...) throws uflow::Error when cond is false.
-#define UFLOW_CHECK(cond, ...)                                          \
-  do {                                                                  \
+#define UFLOW_CHECK(cond, ...)                                               \
+  do {                                                                       \
     if (!(cond)) throw ::uflow::Error(::uflow::detail::concat(__VA_ARGS__)); \
   } while (0)
 

@@ -14,7 +14,20 @@ namespace uflow {
 // Option types live in uflow (not uflow::kernels) so that argument-dependent lookup never
 // makes a call to a differentiable op in uflow ambiguous with the raw kernel of that name.
 enum class UnaryOp {
-  neg, abs, exp, log, log1p, sqrt, rsqrt, square, tanh, atan, sigmoid, relu, gelu, sign
+  neg,
+  abs,
+  exp,
+  log,
+  log1p,
+  sqrt,
+  rsqrt,
+  square,
+  tanh,
+  atan,
+  sigmoid,
+  relu,
+  gelu,
+  sign
 };
 enum class BinaryOp { add, sub, mul, div, maximum, minimum, eq, ne, lt, le, gt, ge };
 enum class ReduceOp { sum, mean, max, min };
@@ -52,10 +65,10 @@ Tensor ones(const Shape& shape, DType dtype = DType::f32, Device device = Device
 Tensor full(const Shape& shape, double value, DType dtype = DType::f32,
             Device device = Device::cpu);
 Tensor arange(int64_t n, DType dtype = DType::f32, Device device = Device::cpu);  // 0..n-1
-Tensor contiguous(const Tensor& x);           // x itself when already contiguous
-Tensor clone(const Tensor& x);                // always a new contiguous copy
-Tensor to_device(const Tensor& x, Device d);  // x itself when already there
-Tensor to_dtype(const Tensor& x, DType t);    // x itself when already that dtype
+Tensor contiguous(const Tensor& x);                // x itself when already contiguous
+Tensor clone(const Tensor& x);                     // always a new contiguous copy
+Tensor to_device(const Tensor& x, Device d);       // x itself when already there
+Tensor to_dtype(const Tensor& x, DType t);         // x itself when already that dtype
 void copy_(const Tensor& dst, const Tensor& src);  // same shape (src may broadcast), any strides
 void fill_(const Tensor& dst, double value);
 
@@ -97,8 +110,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);  // cond != 
 Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keepdim = false);
 // Index of the first maximum along dim, stored as a value of x's dtype (exact below 2^24 in f32).
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
-Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased = true,
-           bool keepdim = false);
+Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased = true, bool keepdim = false);
 // Sums grad down to shape (the reverse of broadcasting); grad itself when shapes match.
 Tensor sum_to(const Tensor& grad, const Shape& shape);
 

@@ -20,8 +20,8 @@ std::optional<Shape> view_strides(const Tensor& x, const Shape& shape) {
   int64_t tensor_numel = 1, view_numel = 1;
   for (int64_t d = static_cast<int64_t>(old_shape.size()) - 1; d >= 0; --d) {
     tensor_numel *= old_shape[d];
-    if (d == 0 || (old_shape[d - 1] != 1 &&
-                   old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
+    if (d == 0 ||
+        (old_shape[d - 1] != 1 && old_strides[d - 1] != tensor_numel * chunk_base_stride)) {
       while (view_d >= 0 && (view_numel < tensor_numel || shape[view_d] == 1)) {
         strides[view_d] = view_numel * chunk_base_stride;
         view_numel *= shape[view_d];
@@ -56,8 +56,8 @@ Tensor reshape(const Tensor& x, Shape shape) {
                 shape_str(shape), " for ", x.numel(), " elements");
     shape[infer] = x.numel() / known;
   }
-  UFLOW_CHECK(shape_numel(shape) == x.numel(), "reshape: ", shape_str(x.shape()), " (",
-              x.numel(), " elements) cannot become ", shape_str(shape));
+  UFLOW_CHECK(shape_numel(shape) == x.numel(), "reshape: ", shape_str(x.shape()), " (", x.numel(),
+              " elements) cannot become ", shape_str(shape));
   if (auto st = view_strides(x, shape)) return Tensor::view_of(x, shape, *st, x.offset());
   Tensor c = clone(x);
   return Tensor::view_of(c, shape, contiguous_strides(shape), 0);
@@ -89,9 +89,8 @@ Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   // Unlike slice, narrow does not clamp: a range outside the dim is an error (as in PyTorch).
   const int64_t d = normalize_dim(dim, x.dim());
-  UFLOW_CHECK(start >= 0 && length >= 0 && start + length <= x.size(d), "narrow: [", start,
-              ", ", start + length, ") out of range for dimension ", d, " of ",
-              shape_str(x.shape()));
+  UFLOW_CHECK(start >= 0 && length >= 0 && start + length <= x.size(d), "narrow: [", start, ", ",
+              start + length, ") out of range for dimension ", d, " of ", shape_str(x.shape()));
   return slice(x, d, start, start + length, 1);
 }
 
@@ -122,8 +121,8 @@ Tensor expand(const Tensor& x, const Shape& shape) {
   Shape strides(target.size(), 0);
   for (size_t i = 0; i < static_cast<size_t>(x.dim()); ++i) {
     const int64_t d = x.shape()[i];
-    UFLOW_CHECK(d == target[lead + i] || d == 1, "expand: cannot expand ",
-                shape_str(x.shape()), " to ", shape_str(shape));
+    UFLOW_CHECK(d == target[lead + i] || d == 1, "expand: cannot expand ", shape_str(x.shape()),
+                " to ", shape_str(shape));
     strides[lead + i] = (d == 1 && target[lead + i] != 1) ? 0 : x.strides()[i];
   }
   return Tensor::view_of(x, target, strides, x.offset());

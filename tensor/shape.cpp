@@ -32,8 +32,7 @@ std::string shape_str(const Shape& s) {
 
 int64_t normalize_dim(int64_t dim, int64_t ndim) {
   const int64_t lo = -ndim, hi = ndim - 1;
-  UFLOW_CHECK(dim >= lo && dim <= hi, "dimension ", dim, " out of range for a ", ndim,
-              "-d tensor");
+  UFLOW_CHECK(dim >= lo && dim <= hi, "dimension ", dim, " out of range for a ", ndim, "-d tensor");
   return dim < 0 ? dim + ndim : dim;
 }
 

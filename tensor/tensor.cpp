@@ -28,8 +28,8 @@ Tensor Tensor::view_of(const Tensor& other, Shape shape, Shape strides, int64_t 
 
 Tensor Tensor::from_vector(const std::vector<double>& values, const Shape& shape, DType dtype,
                            Device device) {
-  UFLOW_CHECK(static_cast<int64_t>(values.size()) == shape_numel(shape), "from_vector: ",
-              values.size(), " values for shape ", shape_str(shape));
+  UFLOW_CHECK(static_cast<int64_t>(values.size()) == shape_numel(shape),
+              "from_vector: ", values.size(), " values for shape ", shape_str(shape));
   Tensor host = empty(shape, dtype, Device::cpu);
   dispatch_dtype(dtype, [&]<typename T>() {
     T* p = host.data<T>();
@@ -39,8 +39,8 @@ Tensor Tensor::from_vector(const std::vector<double>& values, const Shape& shape
 }
 
 Tensor Tensor::from_floats(const std::vector<float>& values, const Shape& shape, Device device) {
-  UFLOW_CHECK(static_cast<int64_t>(values.size()) == shape_numel(shape), "from_floats: ",
-              values.size(), " values for shape ", shape_str(shape));
+  UFLOW_CHECK(static_cast<int64_t>(values.size()) == shape_numel(shape),
+              "from_floats: ", values.size(), " values for shape ", shape_str(shape));
   Tensor host = empty(shape, DType::f32, Device::cpu);
   std::memcpy(host.raw_data(), values.data(), values.size() * sizeof(float));
   return device == Device::cpu ? host : kernels::to_device(host, device);
@@ -50,8 +50,12 @@ Tensor Tensor::scalar(double v, DType dtype, Device device) {
   return from_vector({v}, {}, dtype, device);
 }
 
-int64_t Tensor::size(int64_t d) const { return impl_->shape[normalize_dim(d, dim())]; }
-int64_t Tensor::stride(int64_t d) const { return impl_->strides[normalize_dim(d, dim())]; }
+int64_t Tensor::size(int64_t d) const {
+  return impl_->shape[normalize_dim(d, dim())];
+}
+int64_t Tensor::stride(int64_t d) const {
+  return impl_->strides[normalize_dim(d, dim())];
+}
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
@@ -89,9 +93,15 @@ const Tensor& Tensor::set_requires_grad(bool on) const {
   return *this;
 }
 
-Tensor Tensor::grad() const { return Tensor(impl_->autograd.grad); }
-void Tensor::set_grad(const Tensor& g) const { impl_->autograd.grad = g.impl_ptr(); }
-void Tensor::zero_grad() const { impl_->autograd.grad.reset(); }
+Tensor Tensor::grad() const {
+  return Tensor(impl_->autograd.grad);
+}
+void Tensor::set_grad(const Tensor& g) const {
+  impl_->autograd.grad = g.impl_ptr();
+}
+void Tensor::zero_grad() const {
+  impl_->autograd.grad.reset();
+}
 
 void Tensor::set_grad_fn(std::shared_ptr<Node> fn) const {
   impl_->autograd.grad_fn = std::move(fn);

@@ -59,10 +59,10 @@ inline Closeness check_parity(const std::string& label, const std::string& tenso
 
 }  // namespace uflow::test
 
-#define CHECK_PARITY(label, tensor, ours, ref, rtol)                                         \
-  do {                                                                                       \
-    auto c_ = ::uflow::test::check_parity((label), (tensor), (ours), (ref), (rtol));         \
-    INFO((label), " ", (tensor), ": max abs ", c_.max_abs, ", max rel ", c_.max_rel,          \
-         "; worst: ", c_.worst);                                                             \
-    CHECK(c_.ok);                                                                            \
+#define CHECK_PARITY(label, tensor, ours, ref, rtol)                                 \
+  do {                                                                               \
+    auto c_ = ::uflow::test::check_parity((label), (tensor), (ours), (ref), (rtol)); \
+    INFO((label), " ", (tensor), ": max abs ", c_.max_abs, ", max rel ", c_.max_rel, \
+         "; worst: ", c_.worst);                                                     \
+    CHECK(c_.ok);                                                                    \
   } while (0)

@@ -47,26 +47,26 @@ inline Closeness compare(const Tensor& a, const Tensor& b, double atol, double r
 
 }  // namespace uflow::test
 
-#define CHECK_CLOSE(a, b, atol, rtol)                                                  \
-  do {                                                                                 \
-    auto c_ = ::uflow::test::compare((a), (b), (atol), (rtol));                        \
-    INFO("max abs ", c_.max_abs, ", max rel ", c_.max_rel, "; worst: ", c_.worst);     \
-    CHECK(c_.ok);                                                                      \
+#define CHECK_CLOSE(a, b, atol, rtol)                                              \
+  do {                                                                             \
+    auto c_ = ::uflow::test::compare((a), (b), (atol), (rtol));                    \
+    INFO("max abs ", c_.max_abs, ", max rel ", c_.max_rel, "; worst: ", c_.worst); \
+    CHECK(c_.ok);                                                                  \
   } while (0)
 
-#define CHECK_GRADCHECK(fn, inputs)                                \
-  do {                                                             \
-    auto r_ = ::uflow::gradcheck((fn), (inputs));                  \
+#define CHECK_GRADCHECK(fn, inputs)                                  \
+  do {                                                               \
+    auto r_ = ::uflow::gradcheck((fn), (inputs));                    \
     INFO("max abs error ", r_.max_abs_error, "; worst: ", r_.worst); \
-    CHECK(r_.ok);                                                  \
+    CHECK(r_.ok);                                                    \
   } while (0)
 
 // Ends the test executable as "skipped" (exit 77) when there is no GPU, saying so.
-#define UFLOW_REQUIRE_CUDA_OR_SKIP()                                               \
-  do {                                                                              \
-    if (!::uflow::cuda::available()) {                                              \
+#define UFLOW_REQUIRE_CUDA_OR_SKIP()                                                     \
+  do {                                                                                   \
+    if (!::uflow::cuda::available()) {                                                   \
       std::printf("SKIPPED: no CUDA GPU on this machine; CPU-vs-CUDA parity not run\n"); \
-      std::fflush(stdout);                                                          \
-      std::exit(77);                                                                \
-    }                                                                               \
+      std::fflush(stdout);                                                               \
+      std::exit(77);                                                                     \
+    }                                                                                    \
   } while (0)

@@ -201,8 +201,8 @@ void H5File::write_rows(const std::string& name, int64_t start, const Tensor& bl
   UFLOW_CHECK(static_cast<int64_t>(cnt.size()) == c.dim(), path_, ": dataset '", name,
               "' rows do not match a block of shape ", shape_str(c.shape()));
   Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
-  UFLOW_H5_CHECK(H5Dwrite(ds.get(), native_type(c.dtype()), mspace.get(), fspace.get(),
-                          H5P_DEFAULT, c.raw_data()),
+  UFLOW_H5_CHECK(H5Dwrite(ds.get(), native_type(c.dtype()), mspace.get(), fspace.get(), H5P_DEFAULT,
+                          c.raw_data()),
                  path_, ": cannot write rows of dataset '", name, "'");
 }
 
@@ -215,8 +215,8 @@ Tensor H5File::read_rows(const std::string& name, int64_t start, int64_t count) 
   const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, count);
   Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
   Tensor t = Tensor::empty(Shape(cnt.begin(), cnt.end()), info.dtype);
-  UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(info.dtype), mspace.get(), fspace.get(),
-                         H5P_DEFAULT, t.raw_data()),
+  UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(info.dtype), mspace.get(), fspace.get(), H5P_DEFAULT,
+                         t.raw_data()),
                  path_, ": cannot read rows of dataset '", name, "'");
   return t;
 }

@@ -26,7 +26,8 @@ double cait_macs(const CaitConfig& c, int64_t tap) {
   const double n = static_cast<double>(c.tokens()), d = static_cast<double>(c.dim),
                h = static_cast<double>(c.heads), hidden = d * c.mlp_ratio;
   const double patch = n * d * 3.0 * static_cast<double>(c.patch * c.patch);
-  const double block = 4.0 * n * d * d + 2.0 * n * n * d + 2.0 * h * h * n * n + 2.0 * n * d * hidden;
+  const double block =
+      4.0 * n * d * d + 2.0 * n * n * d + 2.0 * h * h * n * n + 2.0 * n * d * hidden;
   return patch + static_cast<double>(tap + 1) * block;
 }
 
@@ -51,8 +52,8 @@ int bench_extractor(const std::vector<std::string>& argv) {
   bench::add_model_bench_options(args, kDefaults, "forward");
   if (!args.parse(argv)) return 0;
   const std::string config = args.str("config");
-  UFLOW_CHECK(config == "paper" || config == "small", "bench extractor: unknown --config '",
-              config, "' (use paper or small)");
+  UFLOW_CHECK(config == "paper" || config == "small", "bench extractor: unknown --config '", config,
+              "' (use paper or small)");
   const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench extractor");
   const Device device = setup.device;
   const std::vector<int64_t>& batches = setup.batches;
@@ -77,20 +78,21 @@ int bench_extractor(const std::vector<std::string>& argv) {
     extractor = std::make_unique<MsCaitExtractor>(cfg, gen);
     extractor->to(device);
   });
-  std::printf("extractor built (random weights) and placed on %s in %.1f s\n",
-              device_name(device), t_build);
+  std::printf("extractor built (random weights) and placed on %s in %.1f s\n", device_name(device),
+              t_build);
 
   for (const int64_t b : batches) {
     const int64_t s = cfg.input_size();
     const Tensor images = kernels::rand_normal({b, 3, s, s}, 5, 0, 0.0, 1.0, DType::f32, device);
-    const double t = bench::median_seconds([&] { (void)extractor->forward(images); }, warmup, runs,
-                                           device);
+    const double t =
+        bench::median_seconds([&] { (void)extractor->forward(images); }, warmup, runs, device);
     const double per_image = t / static_cast<double>(b);
     const double gflops = flops / per_image * 1e-9;
-    std::printf("extractor %s forward, %s, batch %lld: %.2f ms/image (%.2f images/s), "
-                "%.1f GFLOP/s = %.0f%% of the GEMM ceiling  [median of %d]\n",
-                config.c_str(), device_name(device), static_cast<long long>(b), per_image * 1e3,
-                1.0 / per_image, gflops, 100.0 * gflops / ceiling.gflops, runs);
+    std::printf(
+        "extractor %s forward, %s, batch %lld: %.2f ms/image (%.2f images/s), "
+        "%.1f GFLOP/s = %.0f%% of the GEMM ceiling  [median of %d]\n",
+        config.c_str(), device_name(device), static_cast<long long>(b), per_image * 1e3,
+        1.0 / per_image, gflops, 100.0 * gflops / ceiling.gflops, runs);
     bench::print_result("extractor", config, device, b, per_image * 1e3, gflops);
   }
   return 0;

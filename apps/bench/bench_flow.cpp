@@ -72,13 +72,12 @@ int bench_flow(const std::vector<std::string>& argv) {
   const double fwd_flops = 2.0 * flow_forward_macs(*flow);
   // Backward through a convolution costs two forward convolutions (input and weight grads).
   const double step_flops = 3.0 * fwd_flops;
-  std::printf("flow: features %s -> latents %s, %lld blocks per scale, %lld parameters; "
-              "estimated %.1f GFLOP per image forward, ~%.1f per training step\n",
-              shapes_text(flow->config().features).c_str(),
-              shapes_text(flow->latent_shapes()).c_str(),
-              static_cast<long long>(flow->config().steps),
-              static_cast<long long>(flow->parameter_count()), fwd_flops * 1e-9,
-              step_flops * 1e-9);
+  std::printf(
+      "flow: features %s -> latents %s, %lld blocks per scale, %lld parameters; "
+      "estimated %.1f GFLOP per image forward, ~%.1f per training step\n",
+      shapes_text(flow->config().features).c_str(), shapes_text(flow->latent_shapes()).c_str(),
+      static_cast<long long>(flow->config().steps), static_cast<long long>(flow->parameter_count()),
+      fwd_flops * 1e-9, step_flops * 1e-9);
   std::fflush(stdout);
 
   AdamOptions adam_opt;  // lr 1e-3, coupled weight decay 1e-5, as the reference trains
@@ -111,14 +110,16 @@ int bench_flow(const std::vector<std::string>& argv) {
                                     },
                                     warmup, runs, device);
     const double g_fwd = fwd_flops / t_fwd * 1e-9, g_step = step_flops / t_step * 1e-9;
-    std::printf("flow forward,       %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
-                "the GEMM ceiling)  [median of %d]\n",
-                device_name(device), static_cast<long long>(b), t_fwd * 1e3, g_fwd,
-                100.0 * g_fwd / ceiling.gflops, runs);
-    std::printf("flow training step, %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
-                "the GEMM ceiling)  [median of %d; last loss %.6g]\n",
-                device_name(device), static_cast<long long>(b), t_step * 1e3, g_step,
-                100.0 * g_step / ceiling.gflops, runs, loss.item());
+    std::printf(
+        "flow forward,       %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
+        "the GEMM ceiling)  [median of %d]\n",
+        device_name(device), static_cast<long long>(b), t_fwd * 1e3, g_fwd,
+        100.0 * g_fwd / ceiling.gflops, runs);
+    std::printf(
+        "flow training step, %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
+        "the GEMM ceiling)  [median of %d; last loss %.6g]\n",
+        device_name(device), static_cast<long long>(b), t_step * 1e3, g_step,
+        100.0 * g_step / ceiling.gflops, runs, loss.item());
     bench::print_result("flow", "forward", device, b, t_fwd * 1e3, g_fwd);
     bench::print_result("flow", "train", device, b, t_step * 1e3, g_step);
   }

@@ -1,6 +1,8 @@
 // `uflow bench nfa`: both a-contrario variants per image at the MS-CaiT latent shapes
 // (816×28×28 and 192×14×14, N(0, 1)) up to T×T, on the CPU and, where a GPU is usable, on CUDA.
 // The timing itself lives beside the NFA code (contrario::run_nfa_bench).
+#include "contrario/bench_nfa.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,7 +11,6 @@
 #include "apps/bench/bench_util.h"
 #include "apps/cli/args.h"
 #include "apps/commands/device_option.h"
-#include "contrario/bench_nfa.h"
 
 namespace uflow::app {
 
@@ -46,21 +47,23 @@ int bench_nfa(const std::vector<std::string>& argv) {
     for (const int64_t b : batches) {
       opt.batch = b;
       const contrario::NfaBenchResult r = contrario::run_nfa_bench(opt);
-      const std::string threads =
-          d == Device::cpu
-              ? (opt.threads > 0 ? std::to_string(opt.threads) : std::to_string(bench::thread_count())) +
-                    " thread(s)"
-              : "GPU";
-      std::printf("nfa tree,  %s (%s), batch %lld, %lldx%lld: %8.3f ms/image (maps %.3f ms), "
-                  "%lld pixels detected  [median of %d]\n",
-                  device_name(d), threads.c_str(), static_cast<long long>(b),
-                  static_cast<long long>(opt.size), static_cast<long long>(opt.size), r.tree_ms,
-                  r.tree_maps_ms, static_cast<long long>(r.tree_detected), opt.repeats);
-      std::printf("nfa block, %s (%s), batch %lld, %lldx%lld: %8.3f ms/image (maps %.3f ms), "
-                  "%lld pixels detected  [median of %d]\n",
-                  device_name(d), threads.c_str(), static_cast<long long>(b),
-                  static_cast<long long>(opt.size), static_cast<long long>(opt.size), r.block_ms,
-                  r.block_maps_ms, static_cast<long long>(r.block_detected), opt.repeats);
+      const std::string threads = d == Device::cpu
+                                      ? (opt.threads > 0 ? std::to_string(opt.threads)
+                                                         : std::to_string(bench::thread_count())) +
+                                            " thread(s)"
+                                      : "GPU";
+      std::printf(
+          "nfa tree,  %s (%s), batch %lld, %lldx%lld: %8.3f ms/image (maps %.3f ms), "
+          "%lld pixels detected  [median of %d]\n",
+          device_name(d), threads.c_str(), static_cast<long long>(b),
+          static_cast<long long>(opt.size), static_cast<long long>(opt.size), r.tree_ms,
+          r.tree_maps_ms, static_cast<long long>(r.tree_detected), opt.repeats);
+      std::printf(
+          "nfa block, %s (%s), batch %lld, %lldx%lld: %8.3f ms/image (maps %.3f ms), "
+          "%lld pixels detected  [median of %d]\n",
+          device_name(d), threads.c_str(), static_cast<long long>(b),
+          static_cast<long long>(opt.size), static_cast<long long>(opt.size), r.block_ms,
+          r.block_maps_ms, static_cast<long long>(r.block_detected), opt.repeats);
       bench::print_result("nfa", "tree", d, b, r.tree_ms);
       bench::print_result("nfa", "block", d, b, r.block_ms);
     }

@@ -1,8 +1,5 @@
 #include "apps/bench/bench_util.h"
 
-#include "apps/commands/device_option.h"
-#include "tensor/cuda/math_mode.h"
-
 #include <cblas.h>
 #include <omp.h>
 
@@ -13,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "apps/commands/device_option.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
@@ -63,8 +61,8 @@ std::pair<double, double> race(const std::function<void()>& a, const std::functi
 }
 
 #if defined(UFLOW_WITH_CUDA)
-std::pair<double, double> race_gpu(const std::function<void()>& a,
-                                   const std::function<void()>& b, int warmup, int runs) {
+std::pair<double, double> race_gpu(const std::function<void()>& a, const std::function<void()>& b,
+                                   int warmup, int runs) {
   cudaEvent_t start, stop;
   UFLOW_CUDA_CHECK(cudaEventCreate(&start));
   UFLOW_CUDA_CHECK(cudaEventCreate(&stop));
@@ -121,7 +119,9 @@ int set_threads(int n) {
   return thread_count();
 }
 
-int thread_count() { return omp_get_max_threads(); }
+int thread_count() {
+  return omp_get_max_threads();
+}
 
 void print_machine(Device device) {
   // The OpenMP wait policy is printed because, with a pthread OpenBLAS, spinning OpenMP
@@ -137,7 +137,9 @@ void print_machine(Device device) {
   std::fflush(stdout);
 }
 
-int64_t default_gemm_size(Device device) { return device == Device::cuda ? 8192 : 2048; }
+int64_t default_gemm_size(Device device) {
+  return device == Device::cuda ? 8192 : 2048;
+}
 
 GemmCeiling gemm_ceiling(Device device, int64_t n, int warmup, int runs) {
   GemmCeiling g;
@@ -179,8 +181,8 @@ GemmCeiling gemm_ceiling(Device device, int64_t n, int warmup, int runs) {
   return g;
 }
 
-void print_result(const std::string& bench, const std::string& what, Device device,
-                  int64_t batch, double ms_per_image, double gflops) {
+void print_result(const std::string& bench, const std::string& what, Device device, int64_t batch,
+                  double ms_per_image, double gflops) {
   std::printf("RESULT bench=%s case=%s device=%s batch=%lld ms_per_image=%.4g", bench.c_str(),
               what.c_str(), device_name(device), static_cast<long long>(batch), ms_per_image);
   if (gflops > 0) std::printf(" gflops=%.1f", gflops);
@@ -207,8 +209,8 @@ void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char
   const std::string w = per_what;
   args.option("device", "cpu|cuda|auto", "auto", "where to run (auto: cuda when usable)")
       .option("batch", "N[,N...]", "",
-              "images per " + w + "; a list runs each (default " + d.batches_cpu +
-                  " on the CPU, " + d.batches_gpu + " on CUDA)")
+              "images per " + w + "; a list runs each (default " + d.batches_cpu + " on the CPU, " +
+                  d.batches_gpu + " on CUDA)")
       .option("runs", "N", "",
               "timed calls per measurement (default " + std::to_string(d.runs_cpu) +
                   " on the CPU, " + std::to_string(d.runs_gpu) + " on CUDA)")
@@ -227,8 +229,8 @@ ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
   s.gpu = s.device == Device::cuda;
   s.batches = parse_batches(
       args.has("batch") ? args.str("batch") : (s.gpu ? d.batches_gpu : d.batches_cpu), command);
-  s.runs = static_cast<int>(args.has("runs") ? args.integer("runs")
-                                             : (s.gpu ? d.runs_gpu : d.runs_cpu));
+  s.runs =
+      static_cast<int>(args.has("runs") ? args.integer("runs") : (s.gpu ? d.runs_gpu : d.runs_cpu));
   s.warmup = static_cast<int>(args.has("warmup") ? args.integer("warmup")
                                                  : (s.gpu ? d.warmup_gpu : d.warmup_cpu));
   UFLOW_CHECK(s.runs >= 1 && s.warmup >= 0, command, ": --runs must be >= 1, --warmup >= 0");

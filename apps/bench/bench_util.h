@@ -26,8 +26,8 @@ std::pair<double, double> race(const std::function<void()>& a, const std::functi
                                int warmup, int runs);
 #if defined(UFLOW_WITH_CUDA)
 // The same with CUDA events on the library's stream around each call.
-std::pair<double, double> race_gpu(const std::function<void()>& a,
-                                   const std::function<void()>& b, int warmup, int runs);
+std::pair<double, double> race_gpu(const std::function<void()>& a, const std::function<void()>& b,
+                                   int warmup, int runs);
 #endif
 
 std::string cpu_model();  // "model name" of /proc/cpuinfo
@@ -54,8 +54,8 @@ int64_t default_gemm_size(Device device);
 
 // One comparable line: "RESULT bench=flow case=train device=cuda batch=16 ms_per_image=3.2
 // [gflops=...]". gflops <= 0 is left out.
-void print_result(const std::string& bench, const std::string& what, Device device,
-                  int64_t batch, double ms_per_image, double gflops = 0);
+void print_result(const std::string& bench, const std::string& what, Device device, int64_t batch,
+                  double ms_per_image, double gflops = 0);
 
 // "1,16,32" -> {1, 16, 32}; each value must be >= 1.
 std::vector<int64_t> parse_batches(const std::string& list, const char* command);

@@ -53,16 +53,16 @@ bool Args::parse(const std::vector<std::string>& args) {
         continue;
       }
       if (!inline_value) {
-        UFLOW_CHECK(i + 1 < args.size(), "option --", name, " needs a value <",
-                    opt->value_name, ">");
+        UFLOW_CHECK(i + 1 < args.size(), "option --", name, " needs a value <", opt->value_name,
+                    ">");
         value = args[++i];
       }
       values_[name] = value;
       given_[name] = true;
       continue;
     }
-    UFLOW_CHECK(next_positional < positionals_.size(), "unexpected argument '", a,
-                "' (see uflow ", command_, " --help)");
+    UFLOW_CHECK(next_positional < positionals_.size(), "unexpected argument '", a, "' (see uflow ",
+                command_, " --help)");
     values_[positionals_[next_positional].first] = a;
     given_[positionals_[next_positional].first] = true;
     ++next_positional;
@@ -108,7 +108,8 @@ bool Args::has(const std::string& name) const {
 std::string Args::help() const {
   std::ostringstream os;
   os << "usage: uflow " << command_;
-  for (const auto& [n, p] : positionals_) os << (p.second ? " <" : " [<") << n << (p.second ? ">" : ">]");
+  for (const auto& [n, p] : positionals_)
+    os << (p.second ? " <" : " [<") << n << (p.second ? ">" : ">]");
   os << " [options]\n\n" << summary_ << "\n";
   if (!positionals_.empty()) os << "\narguments:\n";
   for (const auto& [n, p] : positionals_) os << "  " << n << "\n      " << p.first << "\n";

@@ -52,8 +52,8 @@ int demo_command(const std::vector<std::string>& args) {
   std::printf("[3/3] evaluating\n");
   PredictOptions opt;
   opt.device = req.device;
-  std::vector<CategoryEval> evals{
-      evaluate_category(data.string(), ts.checkpoint, "", opt, (out / "evaluation" / "images").string())};
+  std::vector<CategoryEval> evals{evaluate_category(data.string(), ts.checkpoint, "", opt,
+                                                    (out / "evaluation" / "images").string())};
   char subtitle[256];
   std::snprintf(subtitle, sizeof subtitle,
                 "Demo: synthetic textures, small random-weight CaiT extractor (D 192, 448/224 px), "
@@ -64,13 +64,14 @@ int demo_command(const std::vector<std::string>& args) {
   const EvalResult& m = evals[0].result;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto f = [](std::optional<double> v) { return v ? *v : std::nan(""); };
-  std::printf("\ndemo finished in %.0f s\n"
-              "  image AUROC        %.4f\n  pixel AUROC        %.4f\n  AUPRO (FPR<=0.3)   %.4f\n"
-              "  mIoU at log NFA<0  %.4f\n  mIoU (oracle)      %.4f\n"
-              "report:  %s\nmetrics: %s\n",
-              secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, m.miou_oracle,
-              (out / "evaluation" / "report.html").string().c_str(),
-              (out / "evaluation" / "metrics.json").string().c_str());
+  std::printf(
+      "\ndemo finished in %.0f s\n"
+      "  image AUROC        %.4f\n  pixel AUROC        %.4f\n  AUPRO (FPR<=0.3)   %.4f\n"
+      "  mIoU at log NFA<0  %.4f\n  mIoU (oracle)      %.4f\n"
+      "report:  %s\nmetrics: %s\n",
+      secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, m.miou_oracle,
+      (out / "evaluation" / "report.html").string().c_str(),
+      (out / "evaluation" / "metrics.json").string().c_str());
   return 0;
 }
 

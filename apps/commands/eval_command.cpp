@@ -55,9 +55,10 @@ CategoryEval evaluate_category(const std::string& data, const std::string& check
   if (!images_dir.empty()) fs::create_directories(images_dir);
   CategoryEval ce;
   ce.name = cat.name;
-  ce.predictions = predict_images(*model.extractor, *model.flow, cat.test, opt, [&](const Prediction& p) {
-    if (!images_dir.empty()) write_prediction_images(images_dir, p);
-  });
+  ce.predictions =
+      predict_images(*model.extractor, *model.flow, cat.test, opt, [&](const Prediction& p) {
+        if (!images_dir.empty()) write_prediction_images(images_dir, p);
+      });
   ce.result = evaluate(ce.predictions);
   return ce;
 }
@@ -70,7 +71,8 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   ReportTable t;
   t.title = "Metrics (maps at " + std::to_string(evals.empty() ? 0 : evals[0].result.size) + "×" +
             std::to_string(evals.empty() ? 0 : evals[0].result.size) + ")";
-  t.header = {"category", "images", "anomalous", "image AUROC", "pixel AUROC", "AUPRO@0.3",
+  t.header = {"category",           "images",        "anomalous",
+              "image AUROC",        "pixel AUROC",   "AUPRO@0.3",
               "mIoU (log NFA < 0)", "mIoU (oracle)", "oracle threshold"};
   double sums[5] = {0, 0, 0, 0, 0};
   int counts[5] = {0, 0, 0, 0, 0};
@@ -86,8 +88,7 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   }
   if (evals.size() > 1) {
     std::vector<std::string> mean{"mean", "", ""};
-    for (int k = 0; k < 5; ++k)
-      mean.push_back(counts[k] ? fmt(sums[k] / counts[k]) : "n/a");
+    for (int k = 0; k < 5; ++k) mean.push_back(counts[k] ? fmt(sums[k] / counts[k]) : "n/a");
     mean.push_back("");
     t.rows.push_back(mean);
   }
@@ -95,14 +96,15 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   for (const CategoryEval& e : evals) {
     const std::string prefix = evals.size() > 1 ? e.name + ": " : "";
     if (e.result.image_auroc)
-      r.curves.push_back({prefix + "image ROC, AUROC " + fmt(e.result.image_auroc),
-                          points(e.result.image_roc)});
+      r.curves.push_back(
+          {prefix + "image ROC, AUROC " + fmt(e.result.image_auroc), points(e.result.image_roc)});
     if (e.result.pixel_auroc)
-      r.curves.push_back({prefix + "pixel ROC, AUROC " + fmt(e.result.pixel_auroc),
-                          points(e.result.pixel_roc)});
+      r.curves.push_back(
+          {prefix + "pixel ROC, AUROC " + fmt(e.result.pixel_auroc), points(e.result.pixel_roc)});
     for (const std::string& n : e.result.notes) r.notes.push_back(prefix + n);
   }
-  r.panel_titles = {"image", "ground truth", "anomaly map", "-log10 NFA", "detection (log NFA < 0)"};
+  r.panel_titles = {"image", "ground truth", "anomaly map", "-log10 NFA",
+                    "detection (log NFA < 0)"};
   for (const CategoryEval& e : evals)
     for (const Prediction* p : pick_rows(e.predictions, max_rows)) {
       const int64_t T = p->anomaly_map.size(-1);
@@ -110,9 +112,11 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
       Tensor detected = kernels::binary(BinaryOp::gt, p->neg_log_nfa, Tensor::scalar(0.0));
       char cap[96];
       std::snprintf(cap, sizeof cap, "score %.3f · %s", p->score, p->sample.defect.c_str());
-      r.rows.push_back({(evals.size() > 1 ? e.name + "/" : "") + p->sample.name, cap,
-                        {image, render_mask(p->ground_truth), overlay_anomaly(image, p->anomaly_map),
-                         render_nfa(p->neg_log_nfa), overlay_mask(image, detected)}});
+      r.rows.push_back(
+          {(evals.size() > 1 ? e.name + "/" : "") + p->sample.name,
+           cap,
+           {image, render_mask(p->ground_truth), overlay_anomaly(image, p->anomaly_map),
+            render_nfa(p->neg_log_nfa), overlay_mask(image, detected)}});
     }
   r.notes.push_back(
       "Image score = max of the anomaly map. Pixel metrics over all test pixels. AUPRO is "
@@ -165,8 +169,9 @@ int eval_command(const std::vector<std::string>& args) {
     const std::string ckpt = a.str("runs").empty()
                                  ? a.str("checkpoint")
                                  : (fs::path(a.str("runs")) / name / "checkpoint.h5").string();
-    evals.push_back(evaluate_category(c, ckpt, a.str("weights"), opt,
-                                      a.has("save-images") ? (fs::path(out) / "images" / name).string() : ""));
+    evals.push_back(
+        evaluate_category(c, ckpt, a.str("weights"), opt,
+                          a.has("save-images") ? (fs::path(out) / "images" / name).string() : ""));
     const EvalResult& m = evals.back().result;
     std::printf("%-14s image AUROC %s  pixel AUROC %s  AUPRO %s  mIoU@NFA %s  mIoU oracle %s\n",
                 name.c_str(), fmt(m.image_auroc).c_str(), fmt(m.pixel_auroc).c_str(),

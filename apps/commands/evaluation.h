@@ -22,12 +22,12 @@ struct Prediction {
 };
 
 struct EvalResult {
-  int64_t images = 0, anomalous = 0, size = 0;  // size: T of the T×T maps
+  int64_t images = 0, anomalous = 0, size = 0;            // size: T of the T×T maps
   std::optional<double> image_auroc, pixel_auroc, aupro;  // empty when undefined (one class)
-  double miou_nfa = 0;                // at log NFA = 0
+  double miou_nfa = 0;                                    // at log NFA = 0
   double miou_oracle = 0, oracle_threshold = 0;
   metrics::Curve image_roc, pixel_roc;
-  std::vector<std::string> notes;     // why a metric is missing
+  std::vector<std::string> notes;  // why a metric is missing
 };
 
 EvalResult evaluate(const std::vector<Prediction>& preds);

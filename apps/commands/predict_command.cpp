@@ -59,9 +59,8 @@ int predict_command(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   const PredictOptions opt = inference_options(a);
   const std::string input = a.str("images");
-  std::vector<Sample> samples = fs::is_directory(fs::path(input) / "test")
-                                    ? scan_mvtec(input).test
-                                    : scan_folder(input);
+  std::vector<Sample> samples =
+      fs::is_directory(fs::path(input) / "test") ? scan_mvtec(input).test : scan_folder(input);
   LoadedModel model = load_model(a.str("checkpoint"), a.str("weights"), opt.device);
   const std::string out = a.str("out");
   fs::create_directories(out);

@@ -7,11 +7,11 @@
 #include "apps/commands/device_option.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/model/features.h"
-#include "weights/atomic_write.h"
 #include "contrario/block_nfa.h"
 #include "contrario/tree_nfa.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
+#include "weights/atomic_write.h"
 
 namespace fs = std::filesystem;
 
@@ -46,7 +46,8 @@ std::vector<Sample> image_samples(const std::string& input) {
 }  // namespace
 
 int features_command(const std::vector<std::string>& args) {
-  Args a("features", "Frozen MS-CaiT features of images, written to HDF5 (f1, f2, ... finest first).");
+  Args a("features",
+         "Frozen MS-CaiT features of images, written to HDF5 (f1, f2, ... finest first).");
   a.positional("images", "an image, a folder of images, or an MVTec category (test set)")
       .option("out", "file", "features.h5", "output HDF5 file")
       .option("extractor", "small|paper", "paper", "feature extractor")
@@ -93,8 +94,8 @@ int latents_command(const std::vector<std::string>& args) {
     feats.scales = read_numbered(f, "f");
     feats.rows = feats.scales[0].size(0);
   } else {
-    feats = extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev,
-                             "features");
+    feats =
+        extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev, "features");
   }
   NoGradGuard no_grad;
   std::vector<std::vector<Tensor>> zs;
@@ -105,12 +106,14 @@ int latents_command(const std::vector<std::string>& args) {
     for (int64_t i = s; i < std::min(n, s + batch); ++i) idx.push_back(i);
     UFlowOut o = m.flow->forward(feats.batch(idx, dev));
     if (zs.empty()) zs.resize(o.z.size());
-    for (size_t k = 0; k < o.z.size(); ++k) zs[k].push_back(kernels::to_device(o.z[k], Device::cpu));
+    for (size_t k = 0; k < o.z.size(); ++k)
+      zs[k].push_back(kernels::to_device(o.z[k], Device::cpu));
     log_dets.push_back(kernels::to_device(o.log_det, Device::cpu));
     maps.push_back(kernels::to_device(anomaly_map(o.z, a.integer("size")), Device::cpu));
   }
   write_h5_atomic(a.str("out"), [&](H5File& f) {
-    for (size_t k = 0; k < zs.size(); ++k) f.write_tensor("z" + std::to_string(k + 1), kernels::cat(zs[k], 0));
+    for (size_t k = 0; k < zs.size(); ++k)
+      f.write_tensor("z" + std::to_string(k + 1), kernels::cat(zs[k], 0));
     f.write_tensor("log_det", kernels::cat(log_dets, 0));
     f.write_tensor("anomaly_map", kernels::cat(maps, 0));
   });
@@ -166,9 +169,11 @@ int nfa_command(const std::vector<std::string>& args) {
     fs::create_directories(a.str("png"));
     for (int64_t b = 0; b < score.size(0); ++b) {
       const std::string base = (fs::path(a.str("png")) / std::to_string(b)).string();
-      save_png(base + "_nfa.png", kernels::contiguous(kernels::squeeze(
-                                      kernels::narrow(kernels::affine_scalar(score, 1.0 / 30.0, 0.0), 0, b, 1), 0)));
-      save_png(base + "_mask.png", kernels::contiguous(kernels::squeeze(kernels::narrow(mask, 0, b, 1), 0)));
+      save_png(base + "_nfa.png",
+               kernels::contiguous(kernels::squeeze(
+                   kernels::narrow(kernels::affine_scalar(score, 1.0 / 30.0, 0.0), 0, b, 1), 0)));
+      save_png(base + "_mask.png",
+               kernels::contiguous(kernels::squeeze(kernels::narrow(mask, 0, b, 1), 0)));
     }
   }
   std::printf("%lld samples, method %s -> %s\n", static_cast<long long>(score.size(0)),

@@ -151,10 +151,11 @@ int train_command(const std::vector<std::string>& args) {
   UFLOW_CHECK(req.train.epochs >= 1 && req.train.batch >= 1 && req.checkpoint_every >= 1,
               "--epochs, --batch and --checkpoint-every must be at least 1");
   const TrainSummary s = run_training(req);
-  std::printf("trained %lld epochs on %lld images in %.0f s (features %.0f s); final loss %.4g\n"
-              "checkpoint: %s\n",
-              static_cast<long long>(s.epochs), static_cast<long long>(s.images), s.seconds,
-              s.feature_seconds, s.final_loss, s.checkpoint.c_str());
+  std::printf(
+      "trained %lld epochs on %lld images in %.0f s (features %.0f s); final loss %.4g\n"
+      "checkpoint: %s\n",
+      static_cast<long long>(s.epochs), static_cast<long long>(s.images), s.seconds,
+      s.feature_seconds, s.final_loss, s.checkpoint.c_str());
   return 0;
 }
 

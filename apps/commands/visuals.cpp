@@ -11,7 +11,9 @@ Tensor overlay_anomaly(const Tensor& image, const Tensor& anomaly_map) {
   return blend(image, colormap_jet(anomaly_map, 0.0, 1.0), 0.5);
 }
 
-Tensor render_nfa(const Tensor& neg_log_nfa) { return colormap_jet(neg_log_nfa, 0.0, 30.0); }
+Tensor render_nfa(const Tensor& neg_log_nfa) {
+  return colormap_jet(neg_log_nfa, 0.0, 30.0);
+}
 
 Tensor overlay_mask(const Tensor& image, const Tensor& mask01) {
   const int64_t T = mask01.size(-1);

@@ -53,8 +53,7 @@ Category scan_mvtec(const std::string& root_in) {
       if (s.anomalous) {
         const fs::path mask =
             root / "ground_truth" / type / (fs::path(p).stem().string() + "_mask.png");
-        UFLOW_CHECK(fs::is_regular_file(mask), mask.string(), ": mask missing for test image ",
-                    p);
+        UFLOW_CHECK(fs::is_regular_file(mask), mask.string(), ": mask missing for test image ", p);
         s.mask = mask.string();
       }
       c.test.push_back(s);

@@ -84,7 +84,8 @@ void add_scratch(Rng& rng, Image& img) {
   for (int64_t y = 0; y < n; ++y)
     for (int64_t x = 0; x < n; ++x) {
       const double dx = x1 - x0, dy = y1 - y0;
-      const double t = std::fmax(0, std::fmin(1, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)));
+      const double t =
+          std::fmax(0, std::fmin(1, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)));
       const double d = std::hypot(x - (x0 + t * dx), y - (y0 + t * dy));
       if (d > half) continue;
       for (int c = 0; c < 3; ++c) img.at(c, y, x) = shade;
@@ -156,8 +157,8 @@ void write_synthetic_category(const std::string& root_dir, const SyntheticSpec& 
     const char* name;
     void (*plant)(Rng&, Image&);
   };
-  const Defect defects[] = {{"scratch", add_scratch}, {"blob", add_blob},
-                            {"color_spot", add_color_spot}};
+  const Defect defects[] = {
+      {"scratch", add_scratch}, {"blob", add_blob}, {"color_spot", add_color_spot}};
   for (const Defect& d : defects)
     for (int64_t i = 0; i < spec.test_per_defect; ++i) {
       Image img = normal_texture(rng, spec.size);

@@ -2,8 +2,8 @@
 // weights from <weights_dir>/<model>.h5 (written by tools/export_timm.py), mapped by name.
 #include <filesystem>
 
-#include "weights/weight_file.h"
 #include "apps/model/model_spec.h"
+#include "weights/weight_file.h"
 
 namespace fs = std::filesystem;
 
@@ -33,16 +33,17 @@ std::unique_ptr<MsCaitExtractor> build_extractor(const ModelSpec& spec) {
   if (spec.extractor == "paper")  // fail before allocating hundreds of millions of parameters
     for (const MsCaitScale& s : cfg.scales) {
       const std::string path = (fs::path(spec.weights_dir) / (s.model.name + ".h5")).string();
-      UFLOW_CHECK(fs::exists(path), path, ": extractor weights not found (create them with "
+      UFLOW_CHECK(fs::exists(path), path,
+                  ": extractor weights not found (create them with "
                   "tools/export_timm.py, see README)");
     }
   Generator gen(spec.extractor_seed);
   auto ex = std::make_unique<MsCaitExtractor>(cfg, gen);
   if (spec.extractor == "paper")
     for (size_t i = 0; i < ex->scales(); ++i)
-      load_timm_weights(ex->model(i),
-                        (fs::path(spec.weights_dir) / (ex->config().scales[i].model.name + ".h5"))
-                            .string());
+      load_timm_weights(
+          ex->model(i),
+          (fs::path(spec.weights_dir) / (ex->config().scales[i].model.name + ".h5")).string());
   return ex;
 }
 

@@ -1,11 +1,11 @@
 #include "apps/model/features.h"
 
+#include <cstdio>
+
 #include "apps/cli/progress.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
 #include "weights/hdf5_file.h"
-
-#include <cstdio>
 
 namespace uflow::app {
 

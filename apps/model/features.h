@@ -30,7 +30,7 @@ Tensor load_image_batch(const std::vector<Sample>& samples, int64_t size);
 
 // Where features go when they exceed memory_limit bytes (the file is created, overwritten).
 struct FeatureCache {
-  std::string path;                     // empty: always in memory
+  std::string path;  // empty: always in memory
   int64_t memory_limit = 8LL << 30;
 };
 

@@ -17,7 +17,7 @@ struct ModelSpec {
   int64_t input_size = 448;         // image size fed to the first model
   int64_t small_depth = 2;          // small extractor: blocks built, tap after the last
   uint64_t extractor_seed = 7;
-  std::string weights_dir;          // paper extractor: folder with cait_m48_448.h5, cait_s24_224.h5
+  std::string weights_dir;  // paper extractor: folder with cait_m48_448.h5, cait_s24_224.h5
   int64_t flow_steps = 4;
   double clamp = 2.0;
   std::string clamp_mode = "pinned";  // or "scaled"

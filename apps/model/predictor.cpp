@@ -40,8 +40,8 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
   for (int64_t start = 0; start < n; start += opt.batch) {
     const int64_t end = std::min(n, start + opt.batch);
     std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
-    Tensor images = kernels::to_device(
-        load_image_batch(chunk, extractor.config().input_size()), opt.device);
+    Tensor images =
+        kernels::to_device(load_image_batch(chunk, extractor.config().input_size()), opt.device);
     UFlowOut z = flow.forward(extractor.forward(images));
     Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
     Tensor scores = image_scores(amap);

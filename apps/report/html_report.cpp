@@ -13,7 +13,8 @@ std::string base64(const std::string& bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t v = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    const uint32_t v =
+        (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
     out += tbl[v >> 18];
     out += tbl[(v >> 12) & 63];
     out += tbl[(v >> 6) & 63];
@@ -34,11 +35,20 @@ std::string html_escape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      default:
+        o += c;
     }
   }
   return o;
@@ -57,8 +67,8 @@ std::string svg_curve(const ReportCurve& c) {
     const double t = k / 4.0;
     const int x = M + int(t * W), y = 10 + H - int(t * H);
     os << "<line x1='" << x << "' y1='10' x2='" << x << "' y2='" << 10 + H
-       << "' stroke='#e4e4e4'/><line x1='" << M << "' y1='" << y << "' x2='" << M + W
-       << "' y2='" << y << "' stroke='#e4e4e4'/>"
+       << "' stroke='#e4e4e4'/><line x1='" << M << "' y1='" << y << "' x2='" << M + W << "' y2='"
+       << y << "' stroke='#e4e4e4'/>"
        << "<text x='" << x - 8 << "' y='" << 24 + H << "'>" << t << "</text>"
        << "<text x='" << M - 28 << "' y='" << y + 4 << "'>" << t << "</text>";
   }

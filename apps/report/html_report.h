@@ -17,13 +17,13 @@ struct ReportTable {
 };
 
 struct ReportCurve {
-  std::string title;                                 // e.g. "Image ROC (AUROC 0.987)"
-  std::vector<std::pair<double, double>> points;     // (FPR, TPR), increasing FPR
+  std::string title;                              // e.g. "Image ROC (AUROC 0.987)"
+  std::vector<std::pair<double, double>> points;  // (FPR, TPR), increasing FPR
 };
 
 struct ReportRow {
   std::string name;
-  std::string caption;  // e.g. "score 0.73 · defect scratch"
+  std::string caption;         // e.g. "score 0.73 · defect scratch"
   std::vector<Tensor> panels;  // each (3, H, W) in [0, 1]
 };
 

@@ -29,8 +29,7 @@ void copy_strided(const Tensor& dst, const Tensor& src) {
       for (int64_t r = 0; r < rows; ++r) {
         int64_t off[2];
         ix.offsets(r * inner, off);
-        for (int64_t j = 0; j < inner; ++j)
-          d[off[0] + j * sd] = static_cast<D>(s[off[1] + j * ss]);
+        for (int64_t j = 0; j < inner; ++j) d[off[0] + j * sd] = static_cast<D>(s[off[1] + j * ss]);
       }
     });
   });

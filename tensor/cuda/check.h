@@ -7,28 +7,28 @@
 
 #include "tensor/error.h"
 
-#define UFLOW_CUDA_CHECK(call)                                                               \
-  do {                                                                                       \
-    cudaError_t err_ = (call);                                                               \
-    if (err_ != cudaSuccess)                                                                 \
-      UFLOW_FAIL("CUDA error in ", #call, " at ", __FILE__, ":", __LINE__, ": ",             \
-                 cudaGetErrorString(err_));                                                  \
+#define UFLOW_CUDA_CHECK(call)                                                   \
+  do {                                                                           \
+    cudaError_t err_ = (call);                                                   \
+    if (err_ != cudaSuccess)                                                     \
+      UFLOW_FAIL("CUDA error in ", #call, " at ", __FILE__, ":", __LINE__, ": ", \
+                 cudaGetErrorString(err_));                                      \
   } while (0)
 
-#define UFLOW_CUBLAS_CHECK(call)                                                             \
-  do {                                                                                       \
-    cublasStatus_t st_ = (call);                                                             \
-    if (st_ != CUBLAS_STATUS_SUCCESS)                                                        \
-      UFLOW_FAIL("cuBLAS error in ", #call, " at ", __FILE__, ":", __LINE__, ": ",           \
-                 cublasGetStatusString(st_));                                                \
+#define UFLOW_CUBLAS_CHECK(call)                                                   \
+  do {                                                                             \
+    cublasStatus_t st_ = (call);                                                   \
+    if (st_ != CUBLAS_STATUS_SUCCESS)                                              \
+      UFLOW_FAIL("cuBLAS error in ", #call, " at ", __FILE__, ":", __LINE__, ": ", \
+                 cublasGetStatusString(st_));                                      \
   } while (0)
 
-#define UFLOW_CUDNN_CHECK(call)                                                              \
-  do {                                                                                       \
-    cudnnStatus_t st_ = (call);                                                              \
-    if (st_ != CUDNN_STATUS_SUCCESS)                                                         \
-      UFLOW_FAIL("cuDNN error in ", #call, " at ", __FILE__, ":", __LINE__, ": ",            \
-                 cudnnGetErrorString(st_));                                                  \
+#define UFLOW_CUDNN_CHECK(call)                                                   \
+  do {                                                                            \
+    cudnnStatus_t st_ = (call);                                                   \
+    if (st_ != CUDNN_STATUS_SUCCESS)                                              \
+      UFLOW_FAIL("cuDNN error in ", #call, " at ", __FILE__, ":", __LINE__, ": ", \
+                 cudnnGetErrorString(st_));                                       \
   } while (0)
 
 // Checks the last kernel launch.

@@ -33,9 +33,8 @@ void copy_strided(const Tensor& dst, const Tensor& src) {
   if (n == 0) return;
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() &&
       dst.shape() == src.shape()) {
-    UFLOW_CUDA_CHECK(cudaMemcpyAsync(dst.raw_data(), src.raw_data(),
-                                     n * dtype_size(dst.dtype()), cudaMemcpyDeviceToDevice,
-                                     stream()));
+    UFLOW_CUDA_CHECK(cudaMemcpyAsync(dst.raw_data(), src.raw_data(), n * dtype_size(dst.dtype()),
+                                     cudaMemcpyDeviceToDevice, stream()));
     return;
   }
   const Tensor* ops[2] = {&dst, &src};

@@ -5,7 +5,7 @@
 namespace uflow::cuda {
 
 void copy_strided(const Tensor& dst, const Tensor& src);  // any strides, src may broadcast,
-                                                           // dtype conversion allowed
+                                                          // dtype conversion allowed
 void fill(const Tensor& dst, double value);
 
 }  // namespace uflow::cuda

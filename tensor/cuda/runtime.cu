@@ -123,11 +123,10 @@ void release(void* ptr, size_t) {
 
 void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size_t nbytes) {
   if (nbytes == 0) return;
-  cudaMemcpyKind kind = dst_dev == Device::cuda
-                            ? (src_dev == Device::cuda ? cudaMemcpyDeviceToDevice
-                                                       : cudaMemcpyHostToDevice)
-                            : (src_dev == Device::cuda ? cudaMemcpyDeviceToHost
-                                                       : cudaMemcpyHostToHost);
+  cudaMemcpyKind kind =
+      dst_dev == Device::cuda
+          ? (src_dev == Device::cuda ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
+          : (src_dev == Device::cuda ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
   UFLOW_CUDA_CHECK(cudaMemcpyAsync(dst, src, nbytes, kind, stream()));
   if (kind != cudaMemcpyDeviceToDevice) UFLOW_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }

@@ -19,8 +19,8 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
 void synchronize();
 // Allocator statistics for tests and the bench.
 struct AllocatorStats {
-  size_t device_mallocs = 0;   // cudaMalloc calls so far
-  size_t cached_bytes = 0;     // bytes held in the free lists
+  size_t device_mallocs = 0;  // cudaMalloc calls so far
+  size_t cached_bytes = 0;    // bytes held in the free lists
   size_t in_use_bytes = 0;
 };
 AllocatorStats allocator_stats();
@@ -30,5 +30,7 @@ void empty_cache();
 
 namespace uflow {
 // cuda when a GPU is usable, cpu otherwise.
-inline Device default_device() { return cuda::available() ? Device::cuda : Device::cpu; }
+inline Device default_device() {
+  return cuda::available() ? Device::cuda : Device::cpu;
+}
 }  // namespace uflow

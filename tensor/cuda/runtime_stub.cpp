@@ -13,13 +13,17 @@ bool available() {
   (void)noticed;
   return false;
 }
-void* allocate(size_t) { UFLOW_FAIL("this uflow build has no CUDA backend"); }
+void* allocate(size_t) {
+  UFLOW_FAIL("this uflow build has no CUDA backend");
+}
 void release(void*, size_t) {}
 void copy_bytes(void*, Device, const void*, Device, size_t) {
   UFLOW_FAIL("this uflow build has no CUDA backend");
 }
 void synchronize() {}
-AllocatorStats allocator_stats() { return {}; }
+AllocatorStats allocator_stats() {
+  return {};
+}
 void empty_cache() {}
 
 }  // namespace uflow::cuda

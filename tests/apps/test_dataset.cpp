@@ -39,8 +39,8 @@ TEST_CASE("synthetic category has the MVTec layout with a mask per defect image"
 
 TEST_CASE("missing folders and masks are reported by path") {
   const fs::path root = fresh_dir("dataset_bad");
-  CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()), doctest::Contains("dataset folder not found"),
-                       Error);
+  CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()),
+                       doctest::Contains("dataset folder not found"), Error);
   app::SyntheticSpec spec;
   spec.size = 16;
   spec.train = 1;
@@ -52,8 +52,8 @@ TEST_CASE("missing folders and masks are reported by path") {
   const std::string expected = mask.string() + ": mask missing for test image";
   CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()), doctest::Contains(expected.c_str()), Error);
   fs::remove_all(root / "train");
-  CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()), doctest::Contains("train/good: folder not found"),
-                       Error);
+  CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()),
+                       doctest::Contains("train/good: folder not found"), Error);
   CHECK_THROWS_WITH_AS(app::scan_folder((root / "nope").string()),
                        doctest::Contains("nope: folder not found"), Error);
   fs::remove_all(root);

@@ -111,8 +111,8 @@ TEST_CASE("checkpoint errors name the file; a failed write keeps the old checkpo
   const fs::path bogus = dir / "bogus.h5";
   std::ofstream(bogus) << "not hdf5";
   const std::string expected = bogus.string() + ": not an HDF5 file";
-  CHECK_THROWS_WITH_AS(app::read_checkpoint_info(bogus.string()), doctest::Contains(expected.c_str()),
-                       Error);
+  CHECK_THROWS_WITH_AS(app::read_checkpoint_info(bogus.string()),
+                       doctest::Contains(expected.c_str()), Error);
   CHECK_THROWS_WITH_AS(app::read_checkpoint_info((dir / "none.h5").string()),
                        doctest::Contains("none.h5: file not found"), Error);
 

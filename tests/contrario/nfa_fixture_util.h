@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "weights/hdf5_file.h"
 #include "tensor/tensor.h"
+#include "weights/hdf5_file.h"
 
 namespace uflow::test {
 

@@ -23,9 +23,10 @@ TEST_CASE("tree NFA per-scale maps match the reference port, with and without th
       CAPTURE(s);
       const std::string idx = std::to_string(s + 1);
       // Both sides compute log P in double from the same float latents and store floats.
-      CHECK_MAPS("tree", tree_log_prob_maps(z[s], false), f.read_tensor("tree_logp" + idx, DType::f32), 1e-5, 1e-6);
-      CHECK_MAPS("guarded tree", tree_log_prob_maps(z[s], true), f.read_tensor("tree_guard_logp" + idx, DType::f32),
-                 1e-5, 1e-6);
+      CHECK_MAPS("tree", tree_log_prob_maps(z[s], false),
+                 f.read_tensor("tree_logp" + idx, DType::f32), 1e-5, 1e-6);
+      CHECK_MAPS("guarded tree", tree_log_prob_maps(z[s], true),
+                 f.read_tensor("tree_guard_logp" + idx, DType::f32), 1e-5, 1e-6);
     }
   }
 }
@@ -42,8 +43,8 @@ TEST_CASE("block NFA per-scale maps match the reference port") {
       const Tensor maps =
           block_log_prob_maps(z[s], block_half_width(window, static_cast<int64_t>(s)), prob);
       // The reference keeps float64 maps; ours are float.
-      CHECK_MAPS("block", maps, f.read_tensor("block_logp" + std::to_string(s + 1), DType::f64), 1e-6,
-                 1e-6);
+      CHECK_MAPS("block", maps, f.read_tensor("block_logp" + std::to_string(s + 1), DType::f64),
+                 1e-6, 1e-6);
     }
   }
 }

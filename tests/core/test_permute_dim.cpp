@@ -20,8 +20,8 @@ TEST_CASE("permute_dim gathers entries along a dim and its inverse restores them
 
 TEST_CASE("permute_dim rejects index lists that are not permutations") {
   Tensor x = kernels::zeros({2, 3});
-  CHECK_THROWS_WITH_AS(kernels::permute_dim(x, 1, {0, 0, 1}), doctest::Contains("not a permutation"),
-                       Error);
+  CHECK_THROWS_WITH_AS(kernels::permute_dim(x, 1, {0, 0, 1}),
+                       doctest::Contains("not a permutation"), Error);
   CHECK_THROWS_WITH_AS(kernels::permute_dim(x, 1, {0, 1}), doctest::Contains("2 indices"), Error);
 }
 
@@ -29,6 +29,9 @@ TEST_CASE("gradcheck: permute_dim") {
   Generator gen(3);
   Tensor x = gen.normal({2, 4, 3}, 0, 1, DType::f64);
   x.set_requires_grad(true);
-  CHECK_GRADCHECK([](const std::vector<Tensor>& in) { return permute_dim(in[0], 1, {3, 1, 0, 2}); },
-                  std::vector<Tensor>{x});
+  CHECK_GRADCHECK(
+      [](const std::vector<Tensor>& in) {
+        return permute_dim(in[0], 1, {3, 1, 0, 2});
+      },
+      std::vector<Tensor>{x});
 }

@@ -3,15 +3,16 @@
 #include <functional>
 
 #include "core/nn_test_util.h"
-#include "tensor/cuda/math_mode.h"
 #include "cuda_parity_util.h"
+#include "tensor/cuda/math_mode.h"
 
 using namespace uflow;
 using test::leaf;
 
 namespace {
 
-void check_parity(const test::ParityFn& f, const std::vector<Tensor>& inputs, double atol, double rtol) {
+void check_parity(const test::ParityFn& f, const std::vector<Tensor>& inputs, double atol,
+                  double rtol) {
   test::check_cuda_parity(f, inputs, atol, rtol);
 }
 
@@ -67,9 +68,10 @@ TEST_CASE("CUDA matmul matches the CPU (transposes, batches, broadcasting)") {
 TEST_CASE("CUDA linear matches the CPU") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
   for (DType dt : {DType::f32, DType::f64}) {
-    check_parity([](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); },
-                 {random_input({2, 5, 12}, 1, dt), random_input({7, 12}, 2, dt), random_input({7}, 3, dt)}, tol_for(dt),
-                 tol_for(dt));
+    check_parity(
+        [](const std::vector<Tensor>& in) { return linear(in[0], in[1], in[2]); },
+        {random_input({2, 5, 12}, 1, dt), random_input({7, 12}, 2, dt), random_input({7}, 3, dt)},
+        tol_for(dt), tol_for(dt));
   }
 }
 
@@ -94,9 +96,10 @@ TEST_CASE("CUDA conv2d matches the CPU (forward, input, weight and bias gradient
       CAPTURE(shape_str(c.x));
       CAPTURE(shape_str(c.w));
       const Conv2dOptions o = c.o;
-      check_parity([o](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], o); },
-                   {random_input(c.x, 1, dt), random_input(c.w, 2, dt), random_input({c.w[0]}, 3, dt)}, tol_for(dt),
-                   tol_for(dt));
+      check_parity(
+          [o](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], o); },
+          {random_input(c.x, 1, dt), random_input(c.w, 2, dt), random_input({c.w[0]}, 3, dt)},
+          tol_for(dt), tol_for(dt));
     }
 }
 
@@ -110,7 +113,8 @@ TEST_CASE("CUDA softmax and log_softmax match the CPU over every dim") {
       check_parity([d](const std::vector<Tensor>& in) { return softmax(in[0], d); },
                    {kernels::affine_scalar(random_input(s, 5, dt), 4.0, 0.0)}, 1e-6, tol_for(dt));
       check_parity([d](const std::vector<Tensor>& in) { return log_softmax(in[0], d); },
-                   {kernels::affine_scalar(random_input(s, 6, dt), 4.0, 0.0)}, tol_for(dt), tol_for(dt));
+                   {kernels::affine_scalar(random_input(s, 6, dt), 4.0, 0.0)}, tol_for(dt),
+                   tol_for(dt));
     }
 }
 
@@ -120,8 +124,8 @@ TEST_CASE("CUDA layer_norm matches the CPU (output, saved statistics, gradients)
     // Many rows: the parameter gradients are summed over several row chunks.
     check_parity(
         [](const std::vector<Tensor>& in) { return layer_norm(in[0], 1, in[1], in[2], 1e-6); },
-        {kernels::affine_scalar(random_input({3, 300, 96}, 1, dt), 2.0, 0.5), random_input({96}, 2, dt),
-         random_input({96}, 3, dt)},
+        {kernels::affine_scalar(random_input({3, 300, 96}, 1, dt), 2.0, 0.5),
+         random_input({96}, 2, dt), random_input({96}, 3, dt)},
         tol_for(dt) * 5, tol_for(dt) * 5);
     check_parity(
         [](const std::vector<Tensor>& in) {

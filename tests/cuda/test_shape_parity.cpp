@@ -28,7 +28,9 @@ TEST_CASE("CUDA cat, split and stack match the CPU") {
         [](const std::vector<Tensor>& in) {
           return cat({in[0], transpose(in[1], 1, 2), in[2]}, 1);  // one strided input
         },
-        {random_input({2, 5, 7}, 1, dt), random_input({2, 7, 3}, 2, dt), random_input({2, 1, 7}, 3, dt)}, tol_for(dt));
+        {random_input({2, 5, 7}, 1, dt), random_input({2, 7, 3}, 2, dt),
+         random_input({2, 1, 7}, 3, dt)},
+        tol_for(dt));
     check_parity(
         [](const std::vector<Tensor>& in) {
           std::vector<Tensor> p = split(in[0], {3, 1, 4}, -1);

@@ -14,11 +14,11 @@ std::shared_ptr<AllInOneBlock> make_block(AllInOneConfig cfg, uint64_t seed, DTy
   auto block = std::make_shared<AllInOneBlock>(cfg, gen);
   block->to(dtype);
   for (auto& [name, p] : block->named_parameters()) {
-    Tensor noise = gen.normal(p.shape(), 0.0, name.find("conv") == std::string::npos &&
-                                                     name.find("subnet") == std::string::npos
-                                                 ? 0.3
-                                                 : 0.5,
-                              dtype);
+    Tensor noise = gen.normal(
+        p.shape(), 0.0,
+        name.find("conv") == std::string::npos && name.find("subnet") == std::string::npos ? 0.3
+                                                                                           : 0.5,
+        dtype);
     block->set_parameter(name, kernels::binary(BinaryOp::add, p, noise));
   }
   return block;

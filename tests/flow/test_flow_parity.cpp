@@ -16,7 +16,9 @@ namespace {
 
 // float32 results meet the reference to a few float32 rounding errors amplified by depth;
 // float64 ones to a few 1e-15 of the tensor scale.
-double rtol_for(DType d) { return d == DType::f32 ? 1e-4 : 1e-12; }
+double rtol_for(DType d) {
+  return d == DType::f32 ? 1e-4 : 1e-12;
+}
 
 std::set<std::string> our_names(const Module& m) {
   std::set<std::string> out;
@@ -66,8 +68,7 @@ void single_block_case(const std::string& file, DType dtype) {
   const Tensor loss = sum(out.y * f.read_tensor("R", dtype)) + sum(out.log_det) * c;
   CHECK_PARITY(label, "loss", loss, f.read_tensor(res + "loss"), rtol_for(dtype));
   backward(loss);
-  CHECK_PARITY(label, "grad/input", x.grad(), f.read_tensor(res + "grad/input"),
-               rtol_for(dtype));
+  CHECK_PARITY(label, "grad/input", x.grad(), f.read_tensor(res + "grad/input"), rtol_for(dtype));
   for (const auto& [name, p] : block.named_parameters()) {
     REQUIRE(p.grad().defined());
     CHECK_PARITY(label, "grad/" + name, p.grad(), f.read_tensor(res + "grad/" + name),
@@ -114,7 +115,8 @@ void uflow_case(const std::string& file, DType dtype) {
   const std::vector<int64_t> dims = f.attr_ints("features");
   REQUIRE(static_cast<int64_t>(dims.size()) == 3 * S);
   UFlowConfig cfg;
-  for (int64_t s = 0; s < S; ++s) cfg.features.push_back({dims[3 * s], dims[3 * s + 1], dims[3 * s + 2]});
+  for (int64_t s = 0; s < S; ++s)
+    cfg.features.push_back({dims[3 * s], dims[3 * s + 1], dims[3 * s + 2]});
   cfg.steps = f.attr_int("steps");
   cfg.kernels = f.attr_ints("kernels");
   cfg.block.clamp = f.attr_double("clamp");
@@ -137,8 +139,7 @@ void uflow_case(const std::string& file, DType dtype) {
   backward(loss);
   for (const auto& [name, p] : flow.named_parameters()) {
     REQUIRE(p.grad().defined());
-    CHECK_PARITY(label, "grad/" + name, p.grad(), f.read_tensor("f64/grad/" + name, dtype),
-                 rtol);
+    CHECK_PARITY(label, "grad/" + name, p.grad(), f.read_tensor("f64/grad/" + name, dtype), rtol);
   }
 
   NoGradGuard no_grad;
@@ -149,8 +150,8 @@ void uflow_case(const std::string& file, DType dtype) {
   for (int64_t s = 0; s < S; ++s)
     CHECK_PARITY(label, "inverse/" + std::to_string(s), inv.z[s],
                  f.read_tensor("f64/inverse/" + std::to_string(s), dtype), rtol);
-  CHECK_PARITY(label, "inverse_log_det", inv.log_det,
-               f.read_tensor("f64/inverse_log_det", dtype), rtol);
+  CHECK_PARITY(label, "inverse_log_det", inv.log_det, f.read_tensor("f64/inverse_log_det", dtype),
+               rtol);
 }
 
 }  // namespace

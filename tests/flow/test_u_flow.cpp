@@ -1,8 +1,8 @@
 // The U-shaped flow: shapes, parameter count at the paper's shapes, invertibility, log-det,
 // gradients and the loss.
-#include "flow_test_util.h"
 #include "flow/loss.h"
 #include "flow/u_flow.h"
+#include "flow_test_util.h"
 #include "test_util.h"
 
 using namespace uflow;
@@ -97,7 +97,8 @@ TEST_CASE("UFlow gradcheck through the whole graph and the loss") {
 
 TEST_CASE("nll_loss: current and legacy variants on known values") {
   // z = all ones: 0.5·Σz² per sample = 0.5·(8 + 2) = 5.
-  std::vector<Tensor> z{kernels::ones({2, 2, 2, 2}, DType::f64), kernels::ones({2, 2, 1, 1}, DType::f64)};
+  std::vector<Tensor> z{kernels::ones({2, 2, 2, 2}, DType::f64),
+                        kernels::ones({2, 2, 1, 1}, DType::f64)};
   Tensor ld = Tensor::from_vector({1.0, 3.0}, {2}, DType::f64);
   CHECK(nll_loss(z, ld).item() == doctest::Approx(5.0 - 2.0));
   CHECK(nll_loss(z, ld, LossVariant::legacy).item() == doctest::Approx(10.0 - 2.0));

@@ -108,8 +108,9 @@ TEST_CASE("documentation: our resize against PIL's BILINEAR (float mode)") {
   const Tensor pil = f.read_tensor("pil/float_rows");
   const Tensor ours = take_rows(out, f.read_ints("pil/rows"));
   const auto c = uflow::test::compare(ours, kernels::to_dtype(pil, DType::f64), 1e-6, 0);
-  MESSAGE("max |ours - PIL float| = ", c.max_abs, " (PIL vs torch in the fixture: ",
-          f.attr_double("pil_float_max_abs_diff"), "; PIL uint8 vs torch up to ",
-          f.attr_double("pil_uint8_max_abs_diff_levels"), " grey levels)");
+  MESSAGE("max |ours - PIL float| = ", c.max_abs,
+          " (PIL vs torch in the fixture: ", f.attr_double("pil_float_max_abs_diff"),
+          "; PIL uint8 vs torch up to ", f.attr_double("pil_uint8_max_abs_diff_levels"),
+          " grey levels)");
   CHECK(c.ok);
 }

@@ -28,7 +28,8 @@ std::vector<Tensor> unflatten(const Tensor& flat, const std::vector<Shape>& shap
   std::vector<Tensor> out;
   int64_t at = 0;
   for (const Shape& s : shapes) {
-    out.push_back(kernels::clone(kernels::reshape(kernels::narrow(flat, 0, at, shape_numel(s)), s)));
+    out.push_back(
+        kernels::clone(kernels::reshape(kernels::narrow(flat, 0, at, shape_numel(s)), s)));
     at += shape_numel(s);
   }
   REQUIRE(at == flat.numel());

@@ -16,10 +16,16 @@ using uflow::test::fixture_path;
 namespace {
 
 // Prefix of the expected values per dtype: float32 results at the root, float64 under f64/.
-std::string res(DType d) { return d == DType::f32 ? "" : "f64/"; }
-std::string tag(DType d) { return d == DType::f32 ? " f32" : " f64"; }
+std::string res(DType d) {
+  return d == DType::f32 ? "" : "f64/";
+}
+std::string tag(DType d) {
+  return d == DType::f32 ? " f32" : " f64";
+}
 // float32: a few float32 roundings through attention, softmax and LayerNorm; float64: tight.
-double rtol_for(DType d) { return d == DType::f32 ? 1e-4 : 1e-12; }
+double rtol_for(DType d) {
+  return d == DType::f32 ? 1e-4 : 1e-12;
+}
 
 CaitConfig config_from(const H5File& f, const std::string& p) {
   CaitConfig c;
@@ -42,8 +48,7 @@ void load_into(Cait& model, const std::string& path) {
   ExpectedShapes expected;
   for (const auto& [name, p] : model.named_parameters()) expected.push_back({name, p.shape()});
   std::vector<std::string> ignorable;
-  if (!model.cls_token_.defined())
-    ignorable = {"cls_token", "blocks_token_only.", "head."};
+  if (!model.cls_token_.defined()) ignorable = {"cls_token", "blocks_token_only.", "head."};
   for (int64_t i = model.built_blocks(); i < model.config().depth; ++i)
     ignorable.push_back("blocks." + std::to_string(i) + ".");
   for (const auto& [name, t] : load_weights(path, expected, ignorable))
@@ -124,8 +129,7 @@ TEST_CASE("MS-CaiT matches two timm models, the second on the bicubic half-size 
     }
     const Tensor image = f.read_tensor("image", d);
     const int64_t half = cfg.scales[1].model.img_size;
-    CHECK_PARITY(label, "resized",
-                 interpolate(image, half, half, InterpMode::bicubic, true),
+    CHECK_PARITY(label, "resized", interpolate(image, half, half, InterpMode::bicubic, true),
                  f.read_tensor(r + "resized"), rtol_for(d));
     const std::vector<Tensor> feats = ex.forward(image);
     REQUIRE(static_cast<int64_t>(feats.size()) == S);

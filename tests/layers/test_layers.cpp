@@ -37,11 +37,24 @@ TEST_CASE("Module names parameters hierarchically, in registration order") {
   LayerScaleBlock block(8, 2, 4.0, 1e-5, 1e-6, gen);
   std::vector<std::string> names;
   for (auto& [n, p] : block.named_parameters()) names.push_back(n);
-  const std::vector<std::string> expected{
-      "gamma_1",        "gamma_2",       "norm1.weight",    "norm1.bias",     "attn.qkv.weight",
-      "attn.qkv.bias",  "attn.proj_l.weight", "attn.proj_l.bias", "attn.proj_w.weight",
-      "attn.proj_w.bias", "attn.proj.weight", "attn.proj.bias", "norm2.weight", "norm2.bias",
-      "mlp.fc1.weight", "mlp.fc1.bias",  "mlp.fc2.weight",  "mlp.fc2.bias"};
+  const std::vector<std::string> expected{"gamma_1",
+                                          "gamma_2",
+                                          "norm1.weight",
+                                          "norm1.bias",
+                                          "attn.qkv.weight",
+                                          "attn.qkv.bias",
+                                          "attn.proj_l.weight",
+                                          "attn.proj_l.bias",
+                                          "attn.proj_w.weight",
+                                          "attn.proj_w.bias",
+                                          "attn.proj.weight",
+                                          "attn.proj.bias",
+                                          "norm2.weight",
+                                          "norm2.bias",
+                                          "mlp.fc1.weight",
+                                          "mlp.fc1.bias",
+                                          "mlp.fc2.weight",
+                                          "mlp.fc2.bias"};
   CHECK(names == expected);
   CHECK(block.parameter("attn.qkv.weight").shape() == Shape{24, 8});
   CHECK_THROWS_WITH_AS(block.parameter("attn.nope"), doctest::Contains("attn.nope"), Error);
@@ -93,16 +106,14 @@ TEST_CASE("gradcheck: PatchEmbed and a whole tiny CaiT up to the tapped features
   Cait cait(cfg, gen, CaitParts{2, false});
   randomize(cait, 14);
   Tensor x = input({1, 3, 4, 4}, 15);
-  CHECK_GRADCHECK(
-      [&](const std::vector<Tensor>& in) { return cait.forward_features(in[0], 1); },
-      with_params(x, cait));
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return cait.forward_features(in[0], 1); },
+                  with_params(x, cait));
 }
 
 TEST_CASE("CaiT configs: the ten timm variants and their sizes") {
   CHECK(cait_config_names().size() == 10);
   for (const auto& n : cait_config_names()) CHECK(cait_config(n).name == n);
-  CHECK_THROWS_WITH_AS(cait_config("cait_huge"), doctest::Contains("known: cait_xxs24_224"),
-                       Error);
+  CHECK_THROWS_WITH_AS(cait_config("cait_huge"), doctest::Contains("known: cait_xxs24_224"), Error);
   // Parameter counts stated in the reference document (full models, class stage included).
   Generator gen(0);
   Cait s24(cait_config("cait_s24_224"), gen);

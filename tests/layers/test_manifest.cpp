@@ -105,7 +105,8 @@ TEST_CASE("the full cait_s24_224 tree has exactly timm's keys and shapes") {
 // tree with one block (everything else full size) and check that (1) every key outside the
 // blocks and every key of block 0 matches timm exactly, and (2) timm has `depth` blocks, each
 // with exactly block 0's keys and shapes. Together these pin the full tree.
-TEST_CASE("the cait_m48_448 tree matches timm's manifest (one block built, the rest by structure)") {
+TEST_CASE(
+    "the cait_m48_448 tree matches timm's manifest (one block built, the rest by structure)") {
   H5File f = open_manifest("cait_m48_448");
   const ManifestFile ref = read_manifest(f);
   const CaitConfig cfg = cait_config("cait_m48_448");
