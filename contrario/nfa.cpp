@@ -1,10 +1,7 @@
 #include "contrario/nfa.h"
 
-#include "contrario/nfa_math.h"
+#include "contrario/nfa_backend.h"
 #include "tensor/ops.h"
-#ifdef UFLOW_WITH_CUDA
-#include "contrario/cuda/nfa_kernels.h"
-#endif
 
 namespace uflow::contrario {
 
@@ -16,43 +13,15 @@ Tensor combine_scales(const std::vector<Tensor>& maps, ScaleCombine how, double 
                 "combine_scales: maps must be contiguous f32 of one shape and device, got ",
                 describe(m), " and ", describe(maps[0]));
   }
-  const int64_t n = maps[0].numel();
   Tensor score = Tensor::empty(maps[0].shape(), DType::f32, maps[0].device());
-  if (score.is_cuda()) {
-#ifdef UFLOW_WITH_CUDA
-    std::vector<const float*> ptrs;
-    for (const Tensor& m : maps) ptrs.push_back(m.data<float>());
-    cuda::combine_scales(ptrs, n, how == ScaleCombine::min, log10_tests, score.data<float>());
-    return score;
-#endif
-  }
-  float* out = score.data<float>();
-  const float* first = maps[0].data<float>();
-  for (int64_t i = 0; i < n; ++i) out[i] = first[i];
-  for (size_t s = 1; s < maps.size(); ++s) {
-    const float* m = maps[s].data<float>();
-    if (how == ScaleCombine::min)
-      for (int64_t i = 0; i < n; ++i) out[i] = nan_min(out[i], m[i]);
-    else
-      for (int64_t i = 0; i < n; ++i) out[i] += m[i];
-  }
-  for (int64_t i = 0; i < n; ++i) out[i] = nfa_score(out[i], log10_tests);
+  nfa_backend(score.device()).combine_scales(maps, how, log10_tests, score);
   return score;
 }
 
 Tensor nfa_mask(const Tensor& score, double epsilon) {
   const Tensor s = kernels::contiguous(kernels::to_dtype(score, DType::f32));
   Tensor mask = Tensor::empty(s.shape(), DType::f32, s.device());
-  const int64_t n = s.numel();
-  if (s.is_cuda()) {
-#ifdef UFLOW_WITH_CUDA
-    cuda::threshold(s.data<float>(), n, epsilon, mask.data<float>());
-    return mask;
-#endif
-  }
-  const float* in = s.data<float>();
-  float* out = mask.data<float>();
-  for (int64_t i = 0; i < n; ++i) out[i] = nfa_detect(in[i], epsilon);
+  nfa_backend(s.device()).threshold(s, epsilon, mask);
   return mask;
 }
 

@@ -6,11 +6,9 @@
 #include "contrario/block_log_prob.h"
 #include "contrario/block_stats.h"
 #include "contrario/nfa.h"
+#include "contrario/nfa_backend.h"
 #include "contrario/tree_log_prob.h"
 #include "tensor/ops.h"
-#ifdef UFLOW_WITH_CUDA
-#include "contrario/cuda/nfa_kernels.h"
-#endif
 
 namespace uflow::contrario {
 namespace {
@@ -38,21 +36,10 @@ void trees_from_sums(const double* sum_sq, int64_t batch, int64_t channels, int6
 Tensor tree_log_prob_maps(const Tensor& z_in, bool guard) {
   const Tensor z = prepare_latents({z_in}, "tree_log_prob_maps")[0];
   const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
-  Tensor sums;  // (B, H, W) f64 on the host
-  if (z.is_cuda()) {
-#ifdef UFLOW_WITH_CUDA
-    Tensor dev = Tensor::empty({batch, h, w}, DType::f64, Device::cuda);
-    cuda::sum_of_squares(z.data<float>(), batch, channels, h * w, dev.data<double>());
-    sums = kernels::to_device(dev, Device::cpu);
-#endif
-  } else {
-    sums = Tensor::empty({batch, h, w}, DType::f64, Device::cpu);
-    const float* zp = z.data<float>();
-    double* sp = sums.data<double>();
-#pragma omp parallel for if (batch > 1)
-    for (int64_t b = 0; b < batch; ++b)
-      sum_of_squares(zp + b * channels * h * w, channels, h * w, sp + b * h * w);
-  }
+  // Σ_c z² on the latents' device; the trees are built on the host.
+  Tensor sums = Tensor::empty({batch, h, w}, DType::f64, z.device());
+  nfa_backend(z.device()).sum_of_squares(z, sums);
+  sums = kernels::to_device(sums, Device::cpu);
   Tensor maps = Tensor::empty({batch, 1, h, w}, DType::f32, Device::cpu);
   trees_from_sums(sums.data<double>(), batch, channels, h, w, guard, maps.data<float>());
   return kernels::to_device(maps, z.device());
@@ -67,21 +54,7 @@ Tensor block_log_prob_maps(const Tensor& z_in, int64_t half_width, double prob) 
   const std::vector<double> table = binomial_tail_log10_table(side * side, 1.0 - prob);
   const float tau = static_cast<float>(chi2_1_quantile(prob));
   Tensor maps = Tensor::empty({batch, 1, h, w}, DType::f32, z.device());
-  if (z.is_cuda()) {
-#ifdef UFLOW_WITH_CUDA
-    cuda::block_log_prob_maps(z.data<float>(), batch, channels, h, w, half_width, tau, table,
-                              maps.data<float>());
-    return maps;
-#endif
-  }
-  const float* zp = z.data<float>();
-  float* out = maps.data<float>();
-#pragma omp parallel for if (batch > 1)
-  for (int64_t b = 0; b < batch; ++b) {
-    std::vector<int32_t> count(h * w);
-    count_candidates(zp + b * channels * h * w, channels, h * w, tau, count.data());
-    block_log_prob_map(count.data(), h, w, channels, half_width, table, out + b * h * w);
-  }
+  nfa_backend(z.device()).block_log_prob_maps(z, half_width, tau, table, maps);
   return maps;
 }
 

@@ -8,8 +8,10 @@
 
 namespace uflow::ew {
 
-using kernels::BinaryOp;
-using kernels::UnaryOp;
+using uflow::BinaryOp;
+using uflow::Operand;
+using uflow::ScalarOp;
+using uflow::UnaryOp;
 
 #if !defined(__CUDACC__)
 // On the host, unqualified exp(float) would find only ::exp(double) from the C library and
@@ -85,7 +87,41 @@ UFLOW_HD T binary(T a, T b) {
   if constexpr (OP == BinaryOp::ge) return T(a >= b);
 }
 
-// softplus with PyTorch's threshold rule: x where beta·x > threshold.
+// ∂op(a, b)/∂a · g (SIDE a) or ∂op(a, b)/∂b · g (SIDE b), at one element of the broadcast
+// shape. Comparisons are piecewise constant: no gradient.
+template <BinaryOp OP, Operand SIDE, typename T>
+UFLOW_HD T binary_grad(T a, T b, T g) {
+  constexpr bool on_a = SIDE == Operand::a;
+  if constexpr (OP == BinaryOp::add) return g;
+  if constexpr (OP == BinaryOp::sub) return on_a ? g : -g;
+  if constexpr (OP == BinaryOp::mul) return on_a ? g * b : g * a;
+  if constexpr (OP == BinaryOp::div) {
+    // d(a/b)/da = 1/b; d(a/b)/db = -(a/b)/b.
+    const T q = g / b;
+    return on_a ? q : -(q * (a / b));
+  }
+  if constexpr (OP == BinaryOp::maximum || OP == BinaryOp::minimum) {
+    // The gradient goes to the selected input and is split in half on ties (PyTorch's rule):
+    // a's weight is (wins + not_lose) / 2, which is 1, 1/2 or 0; NaN gives a nothing.
+    const bool wins = OP == BinaryOp::maximum ? a > b : a < b;
+    const bool not_lose = OP == BinaryOp::maximum ? a >= b : a <= b;
+    const T weight_a = (T(wins) + T(not_lose)) * T(0.5);
+    return g * (on_a ? weight_a : T(-1) * weight_a + T(1));
+  }
+  return T(0);
+}
+// Sides whose gradient is g itself: the dispatcher skips the kernel and only sums g down.
+constexpr bool binary_grad_is_identity(BinaryOp op, Operand side) {
+  return op == BinaryOp::add || (op == BinaryOp::sub && side == Operand::a);
+}
+
+// Unary ops with two scalar parameters (p0, p1), each with its gradient next to it.
+//   softplus (beta, threshold): log(1 + exp(beta x)) / beta, and x itself where beta x >
+//     threshold (PyTorch's rule); derivative the logistic sigmoid of beta x.
+//   pow (p, -): x^p; derivative p x^(p-1), exactly 0 for p = 0 (not 0 · x^-1, NaN at 0).
+//   affine (mul, add): mul x + add; derivative mul.
+//   clamp (lo, hi): NaN stays NaN (both comparisons are false), as in PyTorch; derivative 1
+//     inside [lo, hi] (bounds included), 0 outside and at NaN.
 template <typename T>
 UFLOW_HD T softplus(T x, T beta, T threshold) {
   const T bx = beta * x;
@@ -99,7 +135,7 @@ UFLOW_HD T softplus_grad(T x, T g, T beta, T threshold) {
   return g * e / (e + T(1));
 }
 
-// x^p; the common integer and half powers take exact or cheaper paths (as PyTorch does), so
+// The common integer and half powers take exact or cheaper paths (as PyTorch does), so
 // squares and square roots round exactly like square and sqrt.
 template <typename T>
 UFLOW_HD T pow_scalar(T x, T p) {
@@ -109,11 +145,34 @@ UFLOW_HD T pow_scalar(T x, T p) {
   if (p == T(-1)) return T(1) / x;
   return pow(x, p);
 }
+template <typename T>
+UFLOW_HD T pow_scalar_grad(T x, T g, T p) {
+  if (p == T(0)) return T(0);
+  return g * (p * pow_scalar(x, p - T(1)));
+}
 
-// NaN stays NaN (both comparisons are false), as in PyTorch.
 template <typename T>
 UFLOW_HD T clamp(T x, T lo, T hi) {
   return x < lo ? lo : (x > hi ? hi : x);
+}
+template <typename T>
+UFLOW_HD T clamp_grad(T x, T g, T lo, T hi) {
+  return g * T(x >= lo && x <= hi);
+}
+
+template <ScalarOp OP, typename T>
+UFLOW_HD T scalar_op(T x, T p0, T p1) {
+  if constexpr (OP == ScalarOp::softplus) return softplus(x, p0, p1);
+  if constexpr (OP == ScalarOp::pow) return pow_scalar(x, p0);
+  if constexpr (OP == ScalarOp::affine) return p0 * x + p1;
+  if constexpr (OP == ScalarOp::clamp) return clamp(x, p0, p1);
+}
+template <ScalarOp OP, typename T>
+UFLOW_HD T scalar_op_grad(T x, T g, T p0, T p1) {
+  if constexpr (OP == ScalarOp::softplus) return softplus_grad(x, g, p0, p1);
+  if constexpr (OP == ScalarOp::pow) return pow_scalar_grad(x, g, p0);
+  if constexpr (OP == ScalarOp::affine) return p0 * g;
+  if constexpr (OP == ScalarOp::clamp) return clamp_grad(x, g, p0, p1);
 }
 
 // ---- functors the CPU loops and CUDA kernels are instantiated with ----
@@ -138,30 +197,22 @@ struct BinaryFn {
     return binary<OP>(a, b);
   }
 };
-template <typename T>
-struct SoftplusFn {
-  T beta, threshold;
-  UFLOW_HD T operator()(T x) const { return softplus(x, beta, threshold); }
+template <BinaryOp OP, Operand SIDE>
+struct BinaryGradFn {  // operands (a, b, g)
+  template <typename T>
+  UFLOW_HD T operator()(T a, T b, T g) const {
+    return binary_grad<OP, SIDE>(a, b, g);
+  }
 };
-template <typename T>
-struct SoftplusGradFn {  // operands (x, g)
-  T beta, threshold;
-  UFLOW_HD T operator()(T x, T g) const { return softplus_grad(x, g, beta, threshold); }
+template <ScalarOp OP, typename T>
+struct ScalarFn {
+  T p0, p1;
+  UFLOW_HD T operator()(T x) const { return scalar_op<OP>(x, p0, p1); }
 };
-template <typename T>
-struct PowScalarFn {
-  T p;
-  UFLOW_HD T operator()(T x) const { return pow_scalar(x, p); }
-};
-template <typename T>
-struct AffineFn {
-  T mul, add;
-  UFLOW_HD T operator()(T x) const { return mul * x + add; }
-};
-template <typename T>
-struct ClampFn {
-  T lo, hi;
-  UFLOW_HD T operator()(T x) const { return clamp(x, lo, hi); }
+template <ScalarOp OP, typename T>
+struct ScalarGradFn {  // operands (x, g)
+  T p0, p1;
+  UFLOW_HD T operator()(T x, T g) const { return scalar_op_grad<OP>(x, g, p0, p1); }
 };
 struct WhereFn {  // operands (cond, a, b)
   template <typename T>
@@ -217,6 +268,27 @@ decltype(auto) dispatch_binary(BinaryOp op, Fn&& fn) {
 #undef UFLOW_CASE
   }
   UFLOW_FAIL("unknown binary op");
+}
+
+template <typename Fn>
+decltype(auto) dispatch_scalar(ScalarOp op, Fn&& fn) {
+  switch (op) {
+    case ScalarOp::softplus:
+      return fn.template operator()<ScalarOp::softplus>();
+    case ScalarOp::pow:
+      return fn.template operator()<ScalarOp::pow>();
+    case ScalarOp::affine:
+      return fn.template operator()<ScalarOp::affine>();
+    case ScalarOp::clamp:
+      return fn.template operator()<ScalarOp::clamp>();
+  }
+  UFLOW_FAIL("unknown scalar op");
+}
+
+template <typename Fn>
+decltype(auto) dispatch_side(Operand side, Fn&& fn) {
+  if (side == Operand::a) return fn.template operator()<Operand::a>();
+  return fn.template operator()<Operand::b>();
 }
 
 }  // namespace uflow::ew

@@ -30,6 +30,10 @@ enum class UnaryOp {
   sign
 };
 enum class BinaryOp { add, sub, mul, div, maximum, minimum, eq, ne, lt, le, gt, ge };
+enum class Operand { a, b };  // which input of a binary op a gradient is for
+// Unary ops with two scalar parameters (p0, p1): softplus (beta, threshold), pow (p, unused),
+// affine (mul, add), clamp (lo, hi).
+enum class ScalarOp { softplus, pow, affine, clamp };
 enum class ReduceOp { sum, mean, max, min };
 struct Conv2dOptions {
   int64_t stride_h = 1, stride_w = 1;
@@ -55,8 +59,10 @@ using uflow::Conv2dOptions;
 using uflow::InterpMode;
 using uflow::LayerNormGrads;
 using uflow::LayerNormOut;
+using uflow::Operand;
 using uflow::PadMode;
 using uflow::ReduceOp;
+using uflow::ScalarOp;
 using uflow::UnaryOp;
 
 // ---------------- creation, copies, conversion ----------------
@@ -98,11 +104,20 @@ Tensor unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor
 Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
 Tensor softplus_backward(const Tensor& x, const Tensor& grad, double beta, double threshold);
 Tensor pow_scalar(const Tensor& x, double p);
+Tensor pow_scalar_backward(const Tensor& x, const Tensor& grad, double p);
 Tensor affine_scalar(const Tensor& x, double mul, double add);  // mul * x + add
 Tensor clamp(const Tensor& x, double lo, double hi);
+Tensor clamp_backward(const Tensor& x, const Tensor& grad, double lo, double hi);
+// Any op of the family above by its enum; scalar_op_backward gives dL/dx from dL/dy.
+Tensor scalar_op(ScalarOp op, const Tensor& x, double p0, double p1);
+Tensor scalar_op_backward(ScalarOp op, const Tensor& x, const Tensor& grad, double p0, double p1);
 
 // Broadcasting binary op; comparisons give 1 or 0 in the inputs' dtype.
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b);
+// dL/d(side) from dL/dy for y = op(a, b), summed down to that input's shape. Comparisons have
+// no gradient (zeros).
+Tensor binary_backward(BinaryOp op, Operand side, const Tensor& a, const Tensor& b,
+                       const Tensor& grad);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);  // cond != 0 ? a : b
 
 // ---------------- reductions ----------------

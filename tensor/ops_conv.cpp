@@ -1,12 +1,9 @@
 // conv2d and its two backward passes: shape checks and padding resolution here, the work in
 // tensor/cpu/conv2d.cpp (im2col + GEMM) or tensor/cuda/conv2d.cu (cuDNN).
+#include "tensor/backend.h"
 #include "tensor/conv2d_geometry.h"
-#include "tensor/cpu/nn_ops.h"
-#include "tensor/dispatch.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/nn_ops.h"
-#endif
 
 namespace uflow {
 
@@ -65,13 +62,7 @@ Tensor conv2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in,
   const Tensor bias = bias_in.defined() ? contiguous(bias_in) : bias_in;
   Tensor y = Tensor::empty({g.n, g.o, g.oh, g.ow}, x.dtype(), x.device());
   if (y.numel() == 0) return y;
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::conv2d_forward(y, x, w, bias, g);
-    return y;
-  }
-#endif
-  cpu::conv2d_forward(y, x, w, bias, g);
+  backend_of(x).conv2d_forward(y, x, w, bias, g);
   return y;
 }
 
@@ -84,13 +75,7 @@ Tensor conv2d_backward_input(const Tensor& grad, const Tensor& w_in, const Shape
   const Tensor dy = contiguous(grad), w = contiguous(w_in);
   Tensor dx = Tensor::empty(x_shape, dy.dtype(), dy.device());
   if (dx.numel() == 0) return dx;
-#if defined(UFLOW_WITH_CUDA)
-  if (dy.is_cuda()) {
-    cuda::conv2d_backward_input(dx, dy, w, g);
-    return dx;
-  }
-#endif
-  cpu::conv2d_backward_input(dx, dy, w, g);
+  backend_of(dy).conv2d_backward_input(dx, dy, w, g);
   return dx;
 }
 
@@ -107,13 +92,7 @@ Tensor conv2d_backward_weight(const Tensor& grad, const Tensor& x_in, const Shap
     fill_(dw, 0.0);
     return dw;
   }
-#if defined(UFLOW_WITH_CUDA)
-  if (dy.is_cuda()) {
-    cuda::conv2d_backward_weight(dw, dy, x, g);
-    return dw;
-  }
-#endif
-  cpu::conv2d_backward_weight(dw, dy, x, g);
+  backend_of(dy).conv2d_backward_weight(dw, dy, x, g);
   return dw;
 }
 

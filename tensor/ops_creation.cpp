@@ -1,29 +1,8 @@
 // Creation, copies, device and dtype conversion.
-#include "tensor/cpu/copy.h"
+#include "tensor/backend.h"
 #include "tensor/cuda/runtime.h"
-#include "tensor/dispatch.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/cuda_ops.h"
-#endif
-
-namespace uflow {
-
-void check_same_kind(const char* op, std::initializer_list<const Tensor*> ts) {
-  const Tensor* first = nullptr;
-  for (const Tensor* t : ts) {
-    if (!t->defined()) continue;
-    if (!first) {
-      first = t;
-      continue;
-    }
-    UFLOW_CHECK(t->dtype() == first->dtype() && t->device() == first->device(), op,
-                ": inputs differ in dtype or device (", describe(*first), " vs ", describe(*t),
-                ")");
-  }
-}
-
-}  // namespace uflow
 
 namespace uflow::kernels {
 
@@ -52,12 +31,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
   UFLOW_CHECK(broadcast_shapes(dst.shape(), src.shape()) == dst.shape(), "copy_: source ",
               shape_str(src.shape()), " does not broadcast to destination ",
               shape_str(dst.shape()));
-  if (dst.device() == src.device()) {
-#if defined(UFLOW_WITH_CUDA)
-    if (dst.is_cuda()) return cuda::copy_strided(dst, src);
-#endif
-    return cpu::copy_strided(dst, src);
-  }
+  if (dst.device() == src.device()) return backend_of(dst).copy_strided(dst, src);
   // Across devices: make a contiguous source of dst's shape and dtype on its own device, then
   // move the bytes, then scatter into dst's strides if dst is not contiguous.
   Tensor staged = Tensor::empty(dst.shape(), dst.dtype(), src.device());
@@ -69,10 +43,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_(const Tensor& dst, double value) {
-#if defined(UFLOW_WITH_CUDA)
-  if (dst.is_cuda()) return cuda::fill(dst, value);
-#endif
-  cpu::fill(dst, value);
+  backend_of(dst).fill(dst, value);
 }
 
 Tensor contiguous(const Tensor& x) {

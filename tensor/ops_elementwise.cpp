@@ -1,19 +1,9 @@
-// Element-wise ops: shape and dtype checks, broadcasting, then the CPU loop or CUDA kernel.
-#include "tensor/cpu/elementwise.h"
-#include "tensor/dispatch.h"
+// Element-wise ops: shape and dtype checks, broadcasting, then the backend's element loop
+// (tensor/elementwise_backend.h) with the formulas of tensor/elementwise_math.h.
+#include "tensor/backend.h"
+#include "tensor/elementwise_math.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/elementwise.h"
-#define UFLOW_EW_CALL(dev_tensor, fn, ...) \
-  do {                                     \
-    if ((dev_tensor).is_cuda())            \
-      cuda::fn(__VA_ARGS__);               \
-    else                                   \
-      cpu::fn(__VA_ARGS__);                \
-  } while (0)
-#else
-#define UFLOW_EW_CALL(dev_tensor, fn, ...) cpu::fn(__VA_ARGS__)
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -22,8 +12,12 @@ Tensor like(const Tensor& x) {
   return Tensor::empty(x.shape(), x.dtype(), x.device());
 }
 
-void check_defined(const char* op, const Tensor& t) {
-  UFLOW_CHECK(t.defined(), op, ": undefined input tensor");
+void check_grad_shape(const char* op, const Tensor& x, const Tensor& grad) {
+  check_defined(op, x);
+  check_defined(op, grad);
+  check_same_kind(op, {&x, &grad});
+  UFLOW_CHECK(x.shape() == grad.shape(), op, ": x ", shape_str(x.shape()), " and grad ",
+              shape_str(grad.shape()), " differ");
 }
 
 }  // namespace
@@ -31,7 +25,7 @@ void check_defined(const char* op, const Tensor& t) {
 Tensor unary(UnaryOp op, const Tensor& x) {
   check_defined("unary", x);
   Tensor out = like(x);
-  UFLOW_EW_CALL(x, unary, op, out, x);
+  backend_of(x).unary(op, out, x);
   return out;
 }
 
@@ -44,48 +38,46 @@ Tensor unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor
               "unary_backward: shapes differ: x ", shape_str(x.shape()), ", y ",
               shape_str(yy.shape()), ", grad ", shape_str(grad.shape()));
   Tensor out = like(x);
-  UFLOW_EW_CALL(x, unary_backward, op, out, x, yy, grad);
+  backend_of(x).unary_backward(op, out, x, yy, grad);
+  return out;
+}
+
+Tensor scalar_op(ScalarOp op, const Tensor& x, double p0, double p1) {
+  check_defined("scalar_op", x);
+  Tensor out = like(x);
+  backend_of(x).scalar_op(op, out, x, p0, p1);
+  return out;
+}
+
+Tensor scalar_op_backward(ScalarOp op, const Tensor& x, const Tensor& grad, double p0, double p1) {
+  check_grad_shape("scalar_op_backward", x, grad);
+  Tensor out = like(x);
+  backend_of(x).scalar_op_backward(op, out, x, grad, p0, p1);
   return out;
 }
 
 Tensor softplus(const Tensor& x, double beta, double threshold) {
-  check_defined("softplus", x);
   UFLOW_CHECK(beta > 0, "softplus: beta must be positive, got ", beta);
-  Tensor out = like(x);
-  UFLOW_EW_CALL(x, softplus, out, x, beta, threshold);
-  return out;
+  return scalar_op(ScalarOp::softplus, x, beta, threshold);
 }
-
 Tensor softplus_backward(const Tensor& x, const Tensor& grad, double beta, double threshold) {
-  check_defined("softplus_backward", x);
-  check_same_kind("softplus_backward", {&x, &grad});
-  UFLOW_CHECK(x.shape() == grad.shape(), "softplus_backward: x ", shape_str(x.shape()),
-              " and grad ", shape_str(grad.shape()), " differ");
-  Tensor out = like(x);
-  UFLOW_EW_CALL(x, softplus_backward, out, x, grad, beta, threshold);
-  return out;
+  return scalar_op_backward(ScalarOp::softplus, x, grad, beta, threshold);
 }
-
 Tensor pow_scalar(const Tensor& x, double p) {
-  check_defined("pow_scalar", x);
-  Tensor out = like(x);
-  UFLOW_EW_CALL(x, pow_scalar, out, x, p);
-  return out;
+  return scalar_op(ScalarOp::pow, x, p, 0.0);
 }
-
+Tensor pow_scalar_backward(const Tensor& x, const Tensor& grad, double p) {
+  return scalar_op_backward(ScalarOp::pow, x, grad, p, 0.0);
+}
 Tensor affine_scalar(const Tensor& x, double mul, double add) {
-  check_defined("affine_scalar", x);
-  Tensor out = like(x);
-  UFLOW_EW_CALL(x, affine_scalar, out, x, mul, add);
-  return out;
+  return scalar_op(ScalarOp::affine, x, mul, add);
 }
-
 Tensor clamp(const Tensor& x, double lo, double hi) {
-  check_defined("clamp", x);
   UFLOW_CHECK(lo <= hi, "clamp: lower bound ", lo, " above upper bound ", hi);
-  Tensor out = like(x);
-  UFLOW_EW_CALL(x, clamp, out, x, lo, hi);
-  return out;
+  return scalar_op(ScalarOp::clamp, x, lo, hi);
+}
+Tensor clamp_backward(const Tensor& x, const Tensor& grad, double lo, double hi) {
+  return scalar_op_backward(ScalarOp::clamp, x, grad, lo, hi);
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
@@ -94,8 +86,24 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
   check_same_kind("binary", {&a, &b});
   const Shape shape = broadcast_shapes(a.shape(), b.shape());
   Tensor out = Tensor::empty(shape, a.dtype(), a.device());
-  UFLOW_EW_CALL(a, binary, op, out, a, b);
+  backend_of(a).binary(op, out, a, b);
   return out;
+}
+
+Tensor binary_backward(BinaryOp op, Operand side, const Tensor& a, const Tensor& b,
+                       const Tensor& grad) {
+  check_defined("binary_backward", a);
+  check_defined("binary_backward", b);
+  check_defined("binary_backward", grad);
+  check_same_kind("binary_backward", {&a, &b, &grad});
+  const Shape shape = broadcast_shapes(a.shape(), b.shape());
+  UFLOW_CHECK(grad.shape() == shape, "binary_backward: gradient ", shape_str(grad.shape()),
+              " differs from the broadcast shape ", shape_str(shape));
+  const Shape& target = side == Operand::a ? a.shape() : b.shape();
+  if (ew::binary_grad_is_identity(op, side)) return sum_to(grad, target);
+  Tensor out = Tensor::empty(shape, grad.dtype(), grad.device());
+  backend_of(grad).binary_backward(op, side, out, a, b, grad);
+  return sum_to(out, target);
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
@@ -109,7 +117,7 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   const Tensor c = to_dtype(cond, a.dtype());
   const Shape shape = broadcast_shapes(broadcast_shapes(c.shape(), a.shape()), b.shape());
   Tensor out = Tensor::empty(shape, a.dtype(), a.device());
-  UFLOW_EW_CALL(a, where, out, c, a, b);
+  backend_of(a).where(out, c, a, b);
   return out;
 }
 

@@ -7,12 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "tensor/cpu/interpolate.h"
-#include "tensor/dispatch.h"
+#include "tensor/backend.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/interpolate.h"
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -158,13 +155,7 @@ InterpTable transposed(const InterpTable& t) {
 Tensor apply(const Tensor& x, int64_t outer, int64_t inner, const InterpTable& t) {
   Tensor y = Tensor::empty({outer, t.n_out, inner}, x.dtype(), x.device());
   if (y.numel() == 0) return y;
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::interp_apply(y, x, outer, inner, t);
-    return y;
-  }
-#endif
-  cpu::interp_apply(y, x, outer, inner, t);
+  backend_of(x).interp_apply(y, x, outer, inner, t);
   return y;
 }
 

@@ -1,11 +1,8 @@
 // Fused layer_norm over the trailing `normalized_dims` dims, saving mean and rstd per row for
 // the backward pass.
-#include "tensor/cpu/nn_ops.h"
-#include "tensor/dispatch.h"
+#include "tensor/backend.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/nn_ops.h"
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -42,13 +39,7 @@ LayerNormOut layer_norm(const Tensor& x_in, int64_t normalized_dims, const Tenso
   out.mean = Tensor::empty(row_shape(x, normalized_dims), x.dtype(), x.device());
   out.rstd = Tensor::empty(row_shape(x, normalized_dims), x.dtype(), x.device());
   if (rows == 0 || cols == 0) return out;
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::layer_norm(out.y, out.mean, out.rstd, x, weight, bias, rows, cols, eps);
-    return out;
-  }
-#endif
-  cpu::layer_norm(out.y, out.mean, out.rstd, x, weight, bias, rows, cols, eps);
+  backend_of(x).layer_norm(out.y, out.mean, out.rstd, x, weight, bias, rows, cols, eps);
   return out;
 }
 
@@ -79,13 +70,8 @@ LayerNormGrads layer_norm_backward(const Tensor& grad_in, const Tensor& x_in, co
     }
     return out;
   }
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::layer_norm_backward(out.dx, out.dweight, out.dbias, g, x, mean, rstd, weight, rows, cols);
-    return out;
-  }
-#endif
-  cpu::layer_norm_backward(out.dx, out.dweight, out.dbias, g, x, mean, rstd, weight, rows, cols);
+  backend_of(x).layer_norm_backward(out.dx, out.dweight, out.dbias, g, x, mean, rstd, weight, rows,
+                                    cols);
   return out;
 }
 

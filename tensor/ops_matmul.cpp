@@ -4,13 +4,10 @@
 // express (general strides, broadcasts inside the batch) are made contiguous first.
 #include <algorithm>
 
-#include "tensor/cpu/gemm.h"
-#include "tensor/dispatch.h"
+#include "tensor/backend.h"
 #include "tensor/gemm_args.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/nn_ops.h"
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -119,13 +116,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b
     g.m = g.batch * m;
     g.batch = 1;
   }
-#if defined(UFLOW_WITH_CUDA)
-  if (c.is_cuda()) {
-    cuda::gemm(g);
-    return c;
-  }
-#endif
-  cpu::gemm(g);
+  backend_of(c).gemm(g);
   return c;
 }
 

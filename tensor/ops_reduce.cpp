@@ -3,20 +3,8 @@
 // permuting copy otherwise.
 #include <algorithm>
 
-#include "tensor/cpu/reduce.h"
+#include "tensor/backend.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/reduce.h"
-#define UFLOW_RED_CALL(dev_tensor, fn, ...) \
-  do {                                      \
-    if ((dev_tensor).is_cuda())             \
-      cuda::fn(__VA_ARGS__);                \
-    else                                    \
-      cpu::fn(__VA_ARGS__);                 \
-  } while (0)
-#else
-#define UFLOW_RED_CALL(dev_tensor, fn, ...) cpu::fn(__VA_ARGS__)
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -110,7 +98,7 @@ Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keep
   UFLOW_CHECK(p.R > 0 || op == ReduceOp::sum || op == ReduceOp::mean,
               "reduce: max/min over an empty set of elements of ", describe(x));
   Tensor out = Tensor::empty(p.out_shape, x.dtype(), x.device());
-  if (out.numel() > 0) UFLOW_RED_CALL(x, reduce, op, out, p.x, p.A, p.R, p.K);
+  if (out.numel() > 0) backend_of(x).reduce(op, out, p.x, p.A, p.R, p.K);
   return out;
 }
 
@@ -119,14 +107,14 @@ Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
   Plan p = make_plan("argmax", x, {normalize_dim(dim, std::max<int64_t>(x.dim(), 1))}, keepdim);
   UFLOW_CHECK(p.R > 0, "argmax over an empty dimension of ", describe(x));
   Tensor out = Tensor::empty(p.out_shape, x.dtype(), x.device());
-  if (out.numel() > 0) UFLOW_RED_CALL(x, argmax, out, p.x, p.A, p.R, p.K);
+  if (out.numel() > 0) backend_of(x).argmax(out, p.x, p.A, p.R, p.K);
   return out;
 }
 
 Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased, bool keepdim) {
   Plan p = make_plan("var", x, std::move(dims), keepdim);
   Tensor out = Tensor::empty(p.out_shape, x.dtype(), x.device());
-  if (out.numel() > 0) UFLOW_RED_CALL(x, var, out, p.x, p.A, p.R, p.K, unbiased ? 1 : 0);
+  if (out.numel() > 0) backend_of(x).var(out, p.x, p.A, p.R, p.K, unbiased ? 1 : 0);
   return out;
 }
 

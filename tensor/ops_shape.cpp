@@ -3,12 +3,9 @@
 // of any strides; padding has its own kernels in tensor/cpu and tensor/cuda.
 #include <algorithm>
 
-#include "tensor/cpu/shape_ops.h"
-#include "tensor/dispatch.h"
+#include "tensor/backend.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/shape_ops.h"
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -76,13 +73,7 @@ Tensor pad2d(const Tensor& x_in, int64_t left, int64_t right, int64_t top, int64
   const Tensor x = contiguous(x_in);
   Tensor y = Tensor::empty(with_last2(x.shape(), g.oh, g.ow), x.dtype(), x.device());
   if (y.numel() == 0) return y;
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::pad2d(y, x, g);
-    return y;
-  }
-#endif
-  cpu::pad2d(y, x, g);
+  backend_of(x).pad2d(y, x, g);
   return y;
 }
 
@@ -95,13 +86,7 @@ Tensor pad2d_backward(const Tensor& grad_in, const Shape& x_shape, int64_t left,
   const Tensor grad = contiguous(grad_in);
   Tensor dx = Tensor::empty(x_shape, grad.dtype(), grad.device());
   if (dx.numel() == 0) return dx;
-#if defined(UFLOW_WITH_CUDA)
-  if (grad.is_cuda()) {
-    cuda::pad2d_backward(dx, grad, g);
-    return dx;
-  }
-#endif
-  cpu::pad2d_backward(dx, grad, g);
+  backend_of(grad).pad2d_backward(dx, grad, g);
   return dx;
 }
 

@@ -1,11 +1,8 @@
 // softmax and log_softmax over any dim, and their backward passes. The input is made
 // contiguous and seen as (outer, n, inner) with n the normalised dim.
-#include "tensor/cpu/nn_ops.h"
-#include "tensor/dispatch.h"
+#include "tensor/backend.h"
+#include "tensor/op_checks.h"
 #include "tensor/ops.h"
-#if defined(UFLOW_WITH_CUDA)
-#include "tensor/cuda/nn_ops.h"
-#endif
 
 namespace uflow::kernels {
 namespace {
@@ -34,13 +31,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
   Tensor y = Tensor::empty(x.shape(), x.dtype(), x.device());
   if (y.numel() == 0) return y;
   const Split3 s = split_at(x.shape(), dim);
-#if defined(UFLOW_WITH_CUDA)
-  if (x.is_cuda()) {
-    cuda::softmax(y, x, s.outer, s.n, s.inner, log);
-    return y;
-  }
-#endif
-  cpu::softmax(y, x, s.outer, s.n, s.inner, log);
+  backend_of(x).softmax(y, x, s.outer, s.n, s.inner, log);
   return y;
 }
 
@@ -53,13 +44,7 @@ Tensor softmax_backward_impl(const Tensor& y_in, const Tensor& g_in, int64_t dim
   Tensor dx = Tensor::empty(y.shape(), y.dtype(), y.device());
   if (dx.numel() == 0) return dx;
   const Split3 s = split_at(y.shape(), dim);
-#if defined(UFLOW_WITH_CUDA)
-  if (y.is_cuda()) {
-    cuda::softmax_backward(dx, y, g, s.outer, s.n, s.inner, log);
-    return dx;
-  }
-#endif
-  cpu::softmax_backward(dx, y, g, s.outer, s.n, s.inner, log);
+  backend_of(y).softmax_backward(dx, y, g, s.outer, s.n, s.inner, log);
   return dx;
 }
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/gemm.h"
-#include "tensor/cpu/nn_ops.h"
 
 namespace uflow::cpu {
 namespace {
@@ -99,8 +99,8 @@ bool group_parallel(const Conv2dGeometry& g) {
 
 }  // namespace
 
-void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Tensor& bias,
-                    const Conv2dGeometry& g) {
+void CpuBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w,
+                                const Tensor& bias, const Conv2dGeometry& g) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
     const int64_t col_size = g.c * g.kh * g.kw * ohw;
@@ -126,14 +126,14 @@ void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Ten
         for (int64_t o = 0; o < g.o; ++o) std::fill(ys + o * ohw, ys + (o + 1) * ohw, bp[o]);
 #pragma omp parallel for schedule(static) if (gpar)
       for (int64_t grp = 0; grp < g.groups; ++grp)
-        gemm(false, false, og, ohw, rows, T(1), wp + grp * og * rows, rows, col + grp * rows * ohw,
-             ohw, bp ? T(1) : T(0), ys + grp * og * ohw, ohw);
+        cpu::gemm(false, false, og, ohw, rows, T(1), wp + grp * og * rows, rows,
+                  col + grp * rows * ohw, ohw, bp ? T(1) : T(0), ys + grp * og * ohw, ohw);
     }
   });
 }
 
-void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
-                           const Conv2dGeometry& g) {
+void CpuBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
+                                       const Conv2dGeometry& g) const {
   dispatch_dtype(dy.dtype(), [&]<typename T>() {
     const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
     const int64_t col_size = g.c * g.kh * g.kw * ohw;
@@ -150,8 +150,8 @@ void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
       T* dcol = pointwise ? dxs : cols.get() + omp_get_thread_num() * col_size;
 #pragma omp parallel for schedule(static) if (gpar)
       for (int64_t grp = 0; grp < g.groups; ++grp)
-        gemm(true, false, rows, ohw, og, T(1), wp + grp * og * rows, rows,
-             dyp + (s * g.o + grp * og) * ohw, ohw, T(0), dcol + grp * rows * ohw, ohw);
+        cpu::gemm(true, false, rows, ohw, og, T(1), wp + grp * og * rows, rows,
+                  dyp + (s * g.o + grp * og) * ohw, ohw, T(0), dcol + grp * rows * ohw, ohw);
       if (!pointwise) {
         std::fill(dxs, dxs + g.c * g.h * g.w, T(0));
         col2im(dcol, dxs, g, !par);
@@ -160,8 +160,8 @@ void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
   });
 }
 
-void conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
-                            const Conv2dGeometry& g) {
+void CpuBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
+                                        const Conv2dGeometry& g) const {
   dispatch_dtype(dy.dtype(), [&]<typename T>() {
     const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
     const int64_t col_size = g.c * g.kh * g.kw * ohw;
@@ -189,8 +189,8 @@ void conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
       T* acc = par ? partial.data() + tid * w_size : dwp;
 #pragma omp parallel for schedule(static) if (gpar)
       for (int64_t grp = 0; grp < g.groups; ++grp)
-        gemm(false, true, og, rows, ohw, T(1), dyp + (s * g.o + grp * og) * ohw, ohw,
-             col + grp * rows * ohw, ohw, T(1), acc + grp * og * rows, rows);
+        cpu::gemm(false, true, og, rows, ohw, T(1), dyp + (s * g.o + grp * og) * ohw, ohw,
+                  col + grp * rows * ohw, ohw, T(1), acc + grp * og * rows, rows);
     }
     if (par)
       for (int t = 0; t < threads; ++t)

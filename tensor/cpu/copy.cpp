@@ -1,12 +1,11 @@
-#include "tensor/cpu/copy.h"
-
 #include <cstring>
 
+#include "tensor/cpu/cpu_backend.h"
 #include "tensor/strided.h"
 
 namespace uflow::cpu {
 
-void copy_strided(const Tensor& dst, const Tensor& src) {
+void CpuBackend::copy_strided(const Tensor& dst, const Tensor& src) const {
   const int64_t n = dst.numel();
   if (n == 0) return;
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() &&
@@ -35,7 +34,7 @@ void copy_strided(const Tensor& dst, const Tensor& src) {
   });
 }
 
-void fill(const Tensor& dst, double value) {
+void CpuBackend::fill(const Tensor& dst, double value) const {
   const int64_t n = dst.numel();
   const Tensor* ops[1] = {&dst};
   const StridedIndexer<1> ix = make_indexer(dst.shape(), ops);

@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include "tensor/cpu/cpu_backend.h"
 #include "tensor/error.h"
 
 namespace uflow::cpu {
@@ -23,7 +24,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, double al
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
 
-void gemm(const GemmArgs& g) {
+void CpuBackend::gemm(const GemmArgs& g) const {
   if (g.batch == 0 || g.m == 0 || g.n == 0) return;
   constexpr int64_t kBlasMax = (int64_t{1} << 31) - 1;
   UFLOW_CHECK(g.m <= kBlasMax && g.n <= kBlasMax && g.k <= kBlasMax && g.a.ld <= kBlasMax &&
@@ -35,8 +36,8 @@ void gemm(const GemmArgs& g) {
     T* c = static_cast<T*>(g.c);
     const T alpha = static_cast<T>(g.alpha), beta = static_cast<T>(g.beta);
     auto one = [&](int64_t i) {
-      gemm(g.a.trans, g.b.trans, g.m, g.n, g.k, alpha, a + i * g.a.batch_stride, g.a.ld,
-           b + i * g.b.batch_stride, g.b.ld, beta, c + i * g.batch_stride_c, g.ldc);
+      cpu::gemm(g.a.trans, g.b.trans, g.m, g.n, g.k, alpha, a + i * g.a.batch_stride, g.a.ld,
+                b + i * g.b.batch_stride, g.b.ld, beta, c + i * g.batch_stride_c, g.ldc);
     };
     if (g.batch == 1) {
       one(0);

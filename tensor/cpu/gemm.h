@@ -1,14 +1,11 @@
-// CPU GEMM on OpenBLAS.
+// Row-major GEMM on OpenBLAS for the CPU kernels (CpuBackend::gemm runs a whole GemmArgs batch:
+// small GEMMs in parallel over the batch, large ones one after another on OpenBLAS threads).
 #pragma once
 #include <cstdint>
 
 #include "tensor/gemm_args.h"
 
 namespace uflow::cpu {
-
-// Runs every GEMM of a batch: small ones in parallel over the batch (each is single-threaded
-// inside OpenBLAS anyway), large ones one after another with OpenBLAS's own threads.
-void gemm(const GemmArgs& args);
 
 // One row-major GEMM: C (m, n) = alpha · op(A) · op(B) + beta · C.
 void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,

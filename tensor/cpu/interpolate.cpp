@@ -1,9 +1,9 @@
-#include "tensor/cpu/interpolate.h"
+#include "tensor/cpu/cpu_backend.h"
 
 namespace uflow::cpu {
 
-void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
-                  const InterpTable& t) {
+void CpuBackend::interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
+                              const InterpTable& t) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const std::vector<T> w(t.weight.begin(), t.weight.end());
     const T* src = x.data<T>();

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "tensor/cpu/nn_ops.h"
+#include "tensor/cpu/cpu_backend.h"
 
 namespace uflow::cpu {
 namespace {
@@ -15,8 +15,9 @@ constexpr int64_t kParallelElements = 32768;
 
 }  // namespace
 
-void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd, const Tensor& x,
-                const Tensor& weight, const Tensor& bias, int64_t rows, int64_t cols, double eps) {
+void CpuBackend::layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd,
+                            const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t rows,
+                            int64_t cols, double eps) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const T* xp = x.data<T>();
     const T* wp = weight.defined() ? weight.data<T>() : nullptr;
@@ -48,9 +49,10 @@ void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd, const T
 
 // With x̂ = (x − mean)·rstd and ĝ = g·weight:
 //   dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ·x̂)),  dweight = Σ_rows g·x̂,  dbias = Σ_rows g.
-void layer_norm_backward(const Tensor& dx, const Tensor& dweight, const Tensor& dbias,
-                         const Tensor& g, const Tensor& x, const Tensor& mean, const Tensor& rstd,
-                         const Tensor& weight, int64_t rows, int64_t cols) {
+void CpuBackend::layer_norm_backward(const Tensor& dx, const Tensor& dweight, const Tensor& dbias,
+                                     const Tensor& g, const Tensor& x, const Tensor& mean,
+                                     const Tensor& rstd, const Tensor& weight, int64_t rows,
+                                     int64_t cols) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const T* xp = x.data<T>();
     const T* gp = g.data<T>();

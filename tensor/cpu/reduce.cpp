@@ -1,5 +1,4 @@
-#include "tensor/cpu/reduce.h"
-
+#include "tensor/cpu/cpu_backend.h"
 #include "tensor/reduce_math.h"
 
 namespace uflow::cpu {
@@ -23,7 +22,8 @@ void for_each_output(const Tensor& out, const Tensor& x, int64_t A, int64_t R, i
 
 }  // namespace
 
-void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) {
+void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
+                        int64_t K) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     switch (op) {
       case ReduceOp::sum:
@@ -45,14 +45,15 @@ void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t 
   });
 }
 
-void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) {
+void CpuBackend::argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     for_each_output<T>(out, x, A, R, K,
                        [&](const T* p) { return static_cast<T>(rd::argmax(p, R, K)); });
   });
 }
 
-void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K, int64_t correction) {
+void CpuBackend::var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
+                     int64_t correction) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     for_each_output<T>(out, x, A, R, K, [&](const T* p) {
       const double mean = rd::sum(p, R, K) / static_cast<double>(R);

@@ -1,8 +1,8 @@
-#include "tensor/cpu/shape_ops.h"
+#include "tensor/cpu/cpu_backend.h"
 
 namespace uflow::cpu {
 
-void pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) {
+void CpuBackend::pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const T* src = x.data<T>();
     T* dst = y.data<T>();
@@ -24,7 +24,8 @@ void pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) {
   });
 }
 
-void pad2d_backward(const Tensor& dx, const Tensor& grad, const Pad2dGeometry& g) {
+void CpuBackend::pad2d_backward(const Tensor& dx, const Tensor& grad,
+                                const Pad2dGeometry& g) const {
   dispatch_dtype(grad.dtype(), [&]<typename T>() {
     const T* src = grad.data<T>();
     T* dst = dx.data<T>();

@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 
-#include "tensor/cpu/nn_ops.h"
+#include "tensor/cpu/cpu_backend.h"
 
 namespace uflow::cpu {
 namespace {
@@ -15,7 +15,8 @@ constexpr int64_t kParallelElements = 32768;
 
 }  // namespace
 
-void softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t inner, bool log) {
+void CpuBackend::softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
+                         bool log) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const T* xp = x.data<T>();
     T* yp = y.data<T>();
@@ -47,8 +48,8 @@ void softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t
 
 // softmax:     dx = y · (g − Σ g·y)
 // log_softmax: dx = g − exp(y) · Σ g
-void softmax_backward(const Tensor& dx, const Tensor& y, const Tensor& g, int64_t outer, int64_t n,
-                      int64_t inner, bool log) {
+void CpuBackend::softmax_backward(const Tensor& dx, const Tensor& y, const Tensor& g, int64_t outer,
+                                  int64_t n, int64_t inner, bool log) const {
   dispatch_dtype(y.dtype(), [&]<typename T>() {
     const T* yp = y.data<T>();
     const T* gp = g.data<T>();

@@ -10,9 +10,8 @@
 #include <tuple>
 
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/cuda_ops.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/math_mode.h"
-#include "tensor/cuda/nn_ops.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -213,15 +212,15 @@ bool needs_crop(const ConvPlan& p, const Conv2dGeometry& g) {
 Tensor expanded_grad(const Tensor& dy, const ConvPlan& p, const Conv2dGeometry& g) {
   if (!needs_crop(p, g)) return dy;
   Tensor full = Tensor::empty({g.n, g.o, p.yh, p.yw}, dy.dtype(), dy.device());
-  fill(full, 0.0);
-  copy_strided(cropped(full, p, g), dy);
+  kernels::fill_(full, 0.0);
+  kernels::copy_(cropped(full, p, g), dy);
   return full;
 }
 
 }  // namespace
 
-void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Tensor& bias,
-                    const Conv2dGeometry& g) {
+void CudaBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w,
+                                 const Tensor& bias, const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, x.dtype());
   choose_fwd(p, x.dtype());
   const bool crop = needs_crop(p, g);
@@ -238,8 +237,8 @@ void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Ten
   if (crop) copy_strided(y, cropped(out, p, g));
 }
 
-void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
-                           const Conv2dGeometry& g) {
+void CudaBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
+                                        const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, dy.dtype());
   choose_bwd_data(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);
@@ -251,8 +250,8 @@ void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
   });
 }
 
-void conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
-                            const Conv2dGeometry& g) {
+void CudaBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
+                                         const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, dy.dtype());
   choose_bwd_filter(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);

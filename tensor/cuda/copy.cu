@@ -1,6 +1,6 @@
 // Strided copy with broadcasting and dtype conversion, and fill, on the GPU.
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/cuda_ops.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/strided.h"
 
 namespace uflow::cuda {
@@ -28,7 +28,7 @@ __global__ void fill_kernel(T* dst, StridedIndexer<1> ix, T v, int64_t n) {
 
 }  // namespace
 
-void copy_strided(const Tensor& dst, const Tensor& src) {
+void CudaBackend::copy_strided(const Tensor& dst, const Tensor& src) const {
   const int64_t n = dst.numel();
   if (n == 0) return;
   if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous() &&
@@ -49,7 +49,7 @@ void copy_strided(const Tensor& dst, const Tensor& src) {
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void fill(const Tensor& dst, double value) {
+void CudaBackend::fill(const Tensor& dst, double value) const {
   const int64_t n = dst.numel();
   if (n == 0) return;
   const Tensor* ops[1] = {&dst};

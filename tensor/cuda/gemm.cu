@@ -3,12 +3,12 @@
 #include <climits>
 
 #include "tensor/cuda/check.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/math_mode.h"
-#include "tensor/cuda/nn_ops.h"
 
 namespace uflow::cuda {
 
-void gemm(const GemmArgs& g) {
+void CudaBackend::gemm(const GemmArgs& g) const {
   if (g.batch == 0 || g.m == 0 || g.n == 0) return;
   UFLOW_CHECK(g.m <= INT_MAX && g.n <= INT_MAX && g.k <= INT_MAX && g.batch <= INT_MAX &&
                   g.a.ld <= INT_MAX && g.b.ld <= INT_MAX && g.ldc <= INT_MAX,

@@ -2,7 +2,7 @@
 // taps in table order, so the forward and the (transposed-table) backward are both gathers:
 // no atomics, deterministic, and the same accumulation order as the CPU.
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/interpolate.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -27,8 +27,8 @@ __global__ void interp_apply_kernel(T* y, const T* x, const int64_t* row, const 
 
 }  // namespace
 
-void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
-                  const InterpTable& t) {
+void CudaBackend::interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
+                               const InterpTable& t) const {
   // row and col travel together as raw int64 bytes in one device buffer (8-byte elements).
   const int64_t n_row = t.n_out + 1, n_col = static_cast<int64_t>(t.col.size());
   Tensor index = Tensor::empty({n_row + n_col}, DType::f64, Device::cuda);

@@ -5,7 +5,7 @@
 
 #include "tensor/cuda/block_reduce.cuh"
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/nn_ops.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -117,8 +117,9 @@ const T* optional_data(const Tensor& t) {
 
 }  // namespace
 
-void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd, const Tensor& x,
-                const Tensor& weight, const Tensor& bias, int64_t rows, int64_t cols, double eps) {
+void CudaBackend::layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd,
+                             const Tensor& x, const Tensor& weight, const Tensor& bias,
+                             int64_t rows, int64_t cols, double eps) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     layer_norm_rows<T><<<row_grid(rows), kRowBlock, 0, stream()>>>(
         y.data<T>(), mean.data<T>(), rstd.data<T>(), x.data<T>(), optional_data<T>(weight),
@@ -127,9 +128,10 @@ void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd, const T
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void layer_norm_backward(const Tensor& dx, const Tensor& dweight, const Tensor& dbias,
-                         const Tensor& g, const Tensor& x, const Tensor& mean, const Tensor& rstd,
-                         const Tensor& weight, int64_t rows, int64_t cols) {
+void CudaBackend::layer_norm_backward(const Tensor& dx, const Tensor& dweight, const Tensor& dbias,
+                                      const Tensor& g, const Tensor& x, const Tensor& mean,
+                                      const Tensor& rstd, const Tensor& weight, int64_t rows,
+                                      int64_t cols) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     if (dx.defined()) {
       layer_norm_backward_rows<T><<<row_grid(rows), kRowBlock, 0, stream()>>>(

@@ -1,6 +1,6 @@
 // Gather along one dim by a permutation, on the GPU.
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/cuda_ops.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
 
@@ -22,8 +22,8 @@ __global__ void permute_dim_kernel(T* out, const T* x, const int64_t* perm, int6
 
 }  // namespace
 
-void permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
-                 const std::vector<int64_t>& perm) {
+void CudaBackend::permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n,
+                              int64_t inner, const std::vector<int64_t>& perm) const {
   // The index list travels as a small device tensor (f64 storage reinterpreted is avoided:
   // the bytes are copied as raw int64).
   Tensor idx = Tensor::empty({n}, DType::f64, Device::cuda);

@@ -1,6 +1,6 @@
 // Philox random tensors on the GPU, element for element the same formulas as the CPU loop.
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/random.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/philox.h"
 
 namespace uflow::cuda {
@@ -23,7 +23,8 @@ __global__ void normal_kernel(T* out, int64_t n, uint64_t seed, uint64_t offset,
 
 }  // namespace
 
-void rand_uniform(const Tensor& out, uint64_t seed, uint64_t offset, double lo, double hi) {
+void CudaBackend::rand_uniform(const Tensor& out, uint64_t seed, uint64_t offset, double lo,
+                               double hi) const {
   const int64_t n = out.numel();
   if (n == 0) return;
   dispatch_dtype(out.dtype(), [&]<typename T>() {
@@ -33,7 +34,8 @@ void rand_uniform(const Tensor& out, uint64_t seed, uint64_t offset, double lo, 
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void rand_normal(const Tensor& out, uint64_t seed, uint64_t offset, double mean, double std) {
+void CudaBackend::rand_normal(const Tensor& out, uint64_t seed, uint64_t offset, double mean,
+                              double std) const {
   const int64_t n = out.numel();
   if (n == 0) return;
   dispatch_dtype(out.dtype(), [&]<typename T>() {

@@ -3,7 +3,7 @@
 // K > 1: one thread per output, walking its run with stride K, so neighbouring threads read
 // neighbouring addresses; that loop is the same code the CPU runs (tensor/reduce_math.h).
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/reduce.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/reduce_math.h"
 
 namespace uflow::cuda {
@@ -132,7 +132,8 @@ void launch_col(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_
 
 }  // namespace
 
-void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) {
+void CudaBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
+                         int64_t K) const {
   if (A * K == 0) return;
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     T* o = out.data<T>();
@@ -173,7 +174,8 @@ void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t 
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) {
+void CudaBackend::argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R,
+                         int64_t K) const {
   if (A * K == 0) return;
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     if (K == 1)
@@ -184,7 +186,8 @@ void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K)
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K, int64_t correction) {
+void CudaBackend::var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
+                      int64_t correction) const {
   if (A * K == 0) return;
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     if (K == 1 && R > 0)

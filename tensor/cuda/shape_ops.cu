@@ -1,8 +1,8 @@
 // 2-d padding on the GPU: one thread per output element, the index maps of
 // tensor/pad2d_geometry.h. The backward gathers (no atomics), so it is deterministic.
 #include "tensor/cuda/check.h"
+#include "tensor/cuda/cuda_backend.h"
 #include "tensor/cuda/runtime.h"
-#include "tensor/cuda/shape_ops.h"
 
 namespace uflow::cuda {
 namespace {
@@ -42,14 +42,15 @@ __global__ void pad2d_backward_kernel(T* dx, const T* grad, Pad2dGeometry g) {
 
 }  // namespace
 
-void pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) {
+void CudaBackend::pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     pad2d_kernel<<<grid_for(y.numel()), 256, 0, stream()>>>(y.data<T>(), x.data<T>(), g);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void pad2d_backward(const Tensor& dx, const Tensor& grad, const Pad2dGeometry& g) {
+void CudaBackend::pad2d_backward(const Tensor& dx, const Tensor& grad,
+                                 const Pad2dGeometry& g) const {
   dispatch_dtype(grad.dtype(), [&]<typename T>() {
     pad2d_backward_kernel<<<grid_for(dx.numel()), 256, 0, stream()>>>(dx.data<T>(), grad.data<T>(),
                                                                       g);

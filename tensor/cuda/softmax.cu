@@ -5,7 +5,7 @@
 
 #include "tensor/cuda/block_reduce.cuh"
 #include "tensor/cuda/check.h"
-#include "tensor/cuda/nn_ops.h"
+#include "tensor/cuda/cuda_backend.h"
 
 namespace uflow::cuda {
 namespace {
@@ -101,7 +101,8 @@ void dispatch_log(bool log, Fn&& fn) {
 
 }  // namespace
 
-void softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t inner, bool log) {
+void CudaBackend::softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
+                          bool log) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     dispatch_log(log, [&]<bool LOG>() {
       if (inner == 1)
@@ -115,8 +116,8 @@ void softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_t n, int64_t
   UFLOW_CUDA_CHECK_LAUNCH();
 }
 
-void softmax_backward(const Tensor& dx, const Tensor& y, const Tensor& g, int64_t outer, int64_t n,
-                      int64_t inner, bool log) {
+void CudaBackend::softmax_backward(const Tensor& dx, const Tensor& y, const Tensor& g,
+                                   int64_t outer, int64_t n, int64_t inner, bool log) const {
   dispatch_dtype(y.dtype(), [&]<typename T>() {
     dispatch_log(log, [&]<bool LOG>() {
       if (inner == 1)

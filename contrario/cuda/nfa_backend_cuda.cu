@@ -1,13 +1,13 @@
 // The NFA's per-pixel kernels. The arithmetic is contrario/nfa_math.h, shared with the CPU loops;
 // reductions over channels run one thread per pixel in channel order, so that the sums have
 // the same bits as on the CPU (the max-tree depends on their exact order).
-#include "contrario/cuda/nfa_kernels.h"
+#include "contrario/nfa_backend.h"
 #include "contrario/nfa_math.h"
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/error.h"
 
-namespace uflow::contrario::cuda {
+namespace uflow::contrario {
 namespace {
 
 using uflow::cuda::grid_for;
@@ -97,43 +97,58 @@ __global__ void threshold_kernel(const float* score, int64_t n, double epsilon, 
     mask[i] = nfa_detect(score[i], epsilon);
 }
 
+class CudaNfaBackend final : public NfaBackend {
+ public:
+  void sum_of_squares(const Tensor& z, const Tensor& sum_sq) const override {
+    const int64_t batch = z.size(0), channels = z.size(1), hw = z.size(2) * z.size(3);
+    sum_of_squares_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
+        z.data<float>(), batch, channels, hw, sum_sq.data<double>());
+    UFLOW_CUDA_CHECK_LAUNCH();
+  }
+
+  void block_log_prob_maps(const Tensor& z, int64_t half_width, float tau,
+                           const std::vector<double>& table, const Tensor& maps) const override {
+    const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
+    const int64_t hw = h * w;
+    Scratch count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
+    Scratch dtable(table.size() * sizeof(double));
+    uflow::cuda::copy_bytes(dtable.as<void>(), Device::cuda, table.data(), Device::cpu,
+                            table.size() * sizeof(double));
+    count_candidates_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
+        z.data<float>(), batch, channels, hw, tau, count.as<int32_t>());
+    UFLOW_CUDA_CHECK_LAUNCH();
+    window_log_prob_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
+        count.as<int32_t>(), batch, h, w, channels, half_width, dtable.as<double>(),
+        maps.data<float>());
+    UFLOW_CUDA_CHECK_LAUNCH();
+  }
+
+  void combine_scales(const std::vector<Tensor>& maps, ScaleCombine how, double log10_tests,
+                      const Tensor& score) const override {
+    UFLOW_CHECK(!maps.empty() && maps.size() <= kMaxScales, "NFA: ", maps.size(), " scales (1 to ",
+                kMaxScales, " supported on CUDA)");
+    ScalePointers ptrs{};
+    for (size_t s = 0; s < maps.size(); ++s) ptrs.p[s] = maps[s].data<float>();
+    const int64_t n = score.numel();
+    combine_kernel<<<grid_for(n), 256, 0, stream()>>>(ptrs, static_cast<int>(maps.size()), n,
+                                                      how == ScaleCombine::min, log10_tests,
+                                                      score.data<float>());
+    UFLOW_CUDA_CHECK_LAUNCH();
+  }
+
+  void threshold(const Tensor& score, double epsilon, const Tensor& mask) const override {
+    const int64_t n = score.numel();
+    threshold_kernel<<<grid_for(n), 256, 0, stream()>>>(score.data<float>(), n, epsilon,
+                                                        mask.data<float>());
+    UFLOW_CUDA_CHECK_LAUNCH();
+  }
+};
+
 }  // namespace
 
-void sum_of_squares(const float* z, int64_t batch, int64_t channels, int64_t hw, double* sum_sq) {
-  sum_of_squares_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(z, batch, channels, hw, sum_sq);
-  UFLOW_CUDA_CHECK_LAUNCH();
+const NfaBackend& cuda_nfa_backend() {
+  static const CudaNfaBackend instance;
+  return instance;
 }
 
-void block_log_prob_maps(const float* z, int64_t batch, int64_t channels, int64_t h, int64_t w,
-                         int64_t half_width, float tau, const std::vector<double>& table,
-                         float* out) {
-  const int64_t hw = h * w;
-  Scratch count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
-  Scratch dtable(table.size() * sizeof(double));
-  uflow::cuda::copy_bytes(dtable.as<void>(), Device::cuda, table.data(), Device::cpu,
-                          table.size() * sizeof(double));
-  count_candidates_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(z, batch, channels, hw, tau,
-                                                                      count.as<int32_t>());
-  UFLOW_CUDA_CHECK_LAUNCH();
-  window_log_prob_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
-      count.as<int32_t>(), batch, h, w, channels, half_width, dtable.as<double>(), out);
-  UFLOW_CUDA_CHECK_LAUNCH();
-}
-
-void combine_scales(const std::vector<const float*>& maps, int64_t n, bool use_min,
-                    double log10_tests, float* score) {
-  UFLOW_CHECK(!maps.empty() && maps.size() <= kMaxScales, "NFA: ", maps.size(), " scales (1 to ",
-              kMaxScales, " supported on CUDA)");
-  ScalePointers ptrs{};
-  for (size_t s = 0; s < maps.size(); ++s) ptrs.p[s] = maps[s];
-  combine_kernel<<<grid_for(n), 256, 0, stream()>>>(ptrs, static_cast<int>(maps.size()), n, use_min,
-                                                    log10_tests, score);
-  UFLOW_CUDA_CHECK_LAUNCH();
-}
-
-void threshold(const float* score, int64_t n, double epsilon, float* mask) {
-  threshold_kernel<<<grid_for(n), 256, 0, stream()>>>(score, n, epsilon, mask);
-  UFLOW_CUDA_CHECK_LAUNCH();
-}
-
-}  // namespace uflow::contrario::cuda
+}  // namespace uflow::contrario
