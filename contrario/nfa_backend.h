@@ -22,8 +22,8 @@ class NfaBackend {
   virtual void block_log_prob_maps(const Tensor& z, int64_t half_width, float tau,
                                    const std::vector<double>& table, const Tensor& maps) const = 0;
   // score = −(min or sum over s of maps[s] + log10_tests), maps of score's shape.
-  virtual void combine_scales(const std::vector<Tensor>& maps, ScaleCombine how,
-                              double log10_tests, const Tensor& score) const = 0;
+  virtual void combine_scales(const std::vector<Tensor>& maps, ScaleCombine how, double log10_tests,
+                              const Tensor& score) const = 0;
   // mask = 1 where score > epsilon, 0 elsewhere and at NaN.
   virtual void threshold(const Tensor& score, double epsilon, const Tensor& mask) const = 0;
 };

@@ -11,8 +11,12 @@ if ! command -v "$clang_format" >/dev/null 2>&1; then
   echo "format.sh: $clang_format not found (install it with scripts/install-deps.sh)" >&2
   exit 2
 fi
-mapfile -t files < <(git ls-files '*.cpp' '*.h' '*.cu' '*.cuh' 2>/dev/null ||
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.h' '*.cu' '*.cuh' 2>/dev/null ||
                      find . -path ./build -prune -o \( -name '*.cpp' -o -name '*.h' -o -name '*.cu' -o -name '*.cuh' \) -print)
+# Files deleted in the working tree but still in the index are skipped.
+existing=()
+for f in "${files[@]}"; do [ -f "$f" ] && existing+=("$f"); done
+files=("${existing[@]}")
 if [ "${1:-}" = "--check" ]; then
   # One clang-format process for all files; its warnings name each unformatted file.
   if ! report=$("$clang_format" --dry-run --Werror "${files[@]}" 2>&1); then

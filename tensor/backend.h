@@ -64,8 +64,8 @@ class Backend {
   virtual void gemm(const GemmArgs& args) const = 0;
 
   // ---- convolution; every tensor contiguous; y, dx and dw fully overwritten.
-  virtual void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w,
-                              const Tensor& bias, const Conv2dGeometry& g) const = 0;
+  virtual void conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w, const Tensor& bias,
+                              const Conv2dGeometry& g) const = 0;
   virtual void conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
                                      const Conv2dGeometry& g) const = 0;
   virtual void conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
@@ -79,9 +79,9 @@ class Backend {
 
   // ---- layer_norm of a contiguous x seen as (rows, cols); weight and bias (cols) or
   // undefined. dweight and dbias may be undefined (not wanted).
-  virtual void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd,
-                          const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t rows,
-                          int64_t cols, double eps) const = 0;
+  virtual void layer_norm(const Tensor& y, const Tensor& mean, const Tensor& rstd, const Tensor& x,
+                          const Tensor& weight, const Tensor& bias, int64_t rows, int64_t cols,
+                          double eps) const = 0;
   virtual void layer_norm_backward(const Tensor& dx, const Tensor& dweight, const Tensor& dbias,
                                    const Tensor& g, const Tensor& x, const Tensor& mean,
                                    const Tensor& rstd, const Tensor& weight, int64_t rows,

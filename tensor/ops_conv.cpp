@@ -4,6 +4,7 @@
 #include "tensor/conv2d_geometry.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow {
 
@@ -53,6 +54,7 @@ namespace uflow::kernels {
 
 Tensor conv2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in,
               const Conv2dOptions& opt) {
+  profile::Scope scope(profile::Kind::conv);
   check_same_kind("conv2d", {&x_in, &w_in, &bias_in});
   const Conv2dGeometry g = conv2d_geometry(x_in.shape(), w_in.shape(), opt);
   if (bias_in.defined())
@@ -68,6 +70,7 @@ Tensor conv2d(const Tensor& x_in, const Tensor& w_in, const Tensor& bias_in,
 
 Tensor conv2d_backward_input(const Tensor& grad, const Tensor& w_in, const Shape& x_shape,
                              const Conv2dOptions& opt) {
+  profile::Scope scope(profile::Kind::conv);
   check_same_kind("conv2d_backward_input", {&grad, &w_in});
   const Conv2dGeometry g = conv2d_geometry(x_shape, w_in.shape(), opt);
   UFLOW_CHECK(grad.shape() == (Shape{g.n, g.o, g.oh, g.ow}), "conv2d_backward_input: gradient ",
@@ -81,6 +84,7 @@ Tensor conv2d_backward_input(const Tensor& grad, const Tensor& w_in, const Shape
 
 Tensor conv2d_backward_weight(const Tensor& grad, const Tensor& x_in, const Shape& w_shape,
                               const Conv2dOptions& opt) {
+  profile::Scope scope(profile::Kind::conv);
   check_same_kind("conv2d_backward_weight", {&grad, &x_in});
   const Conv2dGeometry g = conv2d_geometry(x_in.shape(), w_shape, opt);
   UFLOW_CHECK(grad.shape() == (Shape{g.n, g.o, g.oh, g.ow}), "conv2d_backward_weight: gradient ",

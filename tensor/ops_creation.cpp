@@ -3,6 +3,7 @@
 #include "tensor/cuda/runtime.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 
@@ -27,6 +28,7 @@ Tensor arange(int64_t n, DType dtype, Device device) {
 }
 
 void copy_(const Tensor& dst, const Tensor& src) {
+  profile::Scope scope(profile::Kind::copy);
   (void)broadcast_shapes(dst.shape(), src.shape());
   UFLOW_CHECK(broadcast_shapes(dst.shape(), src.shape()) == dst.shape(), "copy_: source ",
               shape_str(src.shape()), " does not broadcast to destination ",
@@ -43,6 +45,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 void fill_(const Tensor& dst, double value) {
+  profile::Scope scope(profile::Kind::copy);
   backend_of(dst).fill(dst, value);
 }
 

@@ -4,6 +4,7 @@
 #include "tensor/elementwise_math.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -23,6 +24,7 @@ void check_grad_shape(const char* op, const Tensor& x, const Tensor& grad) {
 }  // namespace
 
 Tensor unary(UnaryOp op, const Tensor& x) {
+  profile::Scope scope(op == UnaryOp::gelu ? profile::Kind::gelu : profile::Kind::elementwise);
   check_defined("unary", x);
   Tensor out = like(x);
   backend_of(x).unary(op, out, x);
@@ -30,6 +32,7 @@ Tensor unary(UnaryOp op, const Tensor& x) {
 }
 
 Tensor unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor& grad) {
+  profile::Scope scope(op == UnaryOp::gelu ? profile::Kind::gelu : profile::Kind::elementwise);
   check_defined("unary_backward", x);
   check_defined("unary_backward", grad);
   const Tensor yy = y.defined() ? y : unary(op, x);
@@ -43,6 +46,7 @@ Tensor unary_backward(UnaryOp op, const Tensor& x, const Tensor& y, const Tensor
 }
 
 Tensor scalar_op(ScalarOp op, const Tensor& x, double p0, double p1) {
+  profile::Scope scope(profile::Kind::elementwise);
   check_defined("scalar_op", x);
   Tensor out = like(x);
   backend_of(x).scalar_op(op, out, x, p0, p1);
@@ -50,6 +54,7 @@ Tensor scalar_op(ScalarOp op, const Tensor& x, double p0, double p1) {
 }
 
 Tensor scalar_op_backward(ScalarOp op, const Tensor& x, const Tensor& grad, double p0, double p1) {
+  profile::Scope scope(profile::Kind::elementwise);
   check_grad_shape("scalar_op_backward", x, grad);
   Tensor out = like(x);
   backend_of(x).scalar_op_backward(op, out, x, grad, p0, p1);
@@ -81,6 +86,7 @@ Tensor clamp_backward(const Tensor& x, const Tensor& grad, double lo, double hi)
 }
 
 Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
+  profile::Scope scope(profile::Kind::elementwise);
   check_defined("binary", a);
   check_defined("binary", b);
   check_same_kind("binary", {&a, &b});
@@ -92,6 +98,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b) {
 
 Tensor binary_backward(BinaryOp op, Operand side, const Tensor& a, const Tensor& b,
                        const Tensor& grad) {
+  profile::Scope scope(profile::Kind::elementwise);
   check_defined("binary_backward", a);
   check_defined("binary_backward", b);
   check_defined("binary_backward", grad);
@@ -107,6 +114,7 @@ Tensor binary_backward(BinaryOp op, Operand side, const Tensor& a, const Tensor&
 }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  profile::Scope scope(profile::Kind::elementwise);
   check_defined("where", cond);
   check_defined("where", a);
   check_defined("where", b);

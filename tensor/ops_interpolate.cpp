@@ -10,6 +10,7 @@
 #include "tensor/backend.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -179,6 +180,7 @@ Shape with_last2(const Shape& s, int64_t h, int64_t w) {
 
 Tensor interpolate(const Tensor& x_in, int64_t out_h, int64_t out_w, InterpMode mode,
                    bool align_corners, bool antialias) {
+  profile::Scope scope(profile::Kind::interpolate);
   check_args(x_in.shape(), out_h, out_w, mode, antialias, "interpolate");
   const Tensor x = contiguous(x_in);
   const int64_t in_h = x.size(-2), in_w = x.size(-1);
@@ -192,6 +194,7 @@ Tensor interpolate(const Tensor& x_in, int64_t out_h, int64_t out_w, InterpMode 
 
 Tensor interpolate_backward(const Tensor& grad_in, int64_t in_h, int64_t in_w, InterpMode mode,
                             bool align_corners, bool antialias) {
+  profile::Scope scope(profile::Kind::interpolate);
   check_args(grad_in.shape(), in_h, in_w, mode, antialias, "interpolate_backward");
   const Tensor g = contiguous(grad_in);
   const int64_t out_h = g.size(-2), out_w = g.size(-1);

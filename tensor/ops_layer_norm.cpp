@@ -3,6 +3,7 @@
 #include "tensor/backend.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -29,6 +30,7 @@ Shape row_shape(const Tensor& x, int64_t nd) {
 
 LayerNormOut layer_norm(const Tensor& x_in, int64_t normalized_dims, const Tensor& weight_in,
                         const Tensor& bias_in, double eps) {
+  profile::Scope scope(profile::Kind::layer_norm);
   check_same_kind("layer_norm", {&x_in, &weight_in, &bias_in});
   const auto [rows, cols] = layer_norm_split(x_in, normalized_dims, weight_in, bias_in);
   const Tensor x = contiguous(x_in);
@@ -46,6 +48,7 @@ LayerNormOut layer_norm(const Tensor& x_in, int64_t normalized_dims, const Tenso
 LayerNormGrads layer_norm_backward(const Tensor& grad_in, const Tensor& x_in, const Tensor& mean_in,
                                    const Tensor& rstd_in, const Tensor& weight_in,
                                    int64_t normalized_dims, bool need_weight_grads) {
+  profile::Scope scope(profile::Kind::layer_norm);
   check_same_kind("layer_norm_backward", {&grad_in, &x_in, &mean_in, &rstd_in, &weight_in});
   UFLOW_CHECK(grad_in.shape() == x_in.shape(), "layer_norm_backward: gradient ",
               shape_str(grad_in.shape()), " differs from input ", shape_str(x_in.shape()));

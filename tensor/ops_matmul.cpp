@@ -8,6 +8,7 @@
 #include "tensor/gemm_args.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -78,6 +79,7 @@ GemmOperand plan_operand(const Tensor& t, const Shape& batch, Tensor& keep) {
 }  // namespace
 
 Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b) {
+  profile::Scope scope(profile::Kind::gemm);
   check_same_kind("matmul", {&a_in, &b_in});
   UFLOW_CHECK(a_in.dim() >= 2 && b_in.dim() >= 2, "matmul: operands need at least 2 dims, got ",
               shape_str(a_in.shape()), " and ", shape_str(b_in.shape()));

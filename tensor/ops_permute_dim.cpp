@@ -3,10 +3,12 @@
 
 #include "tensor/backend.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 
 Tensor permute_dim(const Tensor& x, int64_t dim, const std::vector<int64_t>& perm) {
+  profile::Scope scope(profile::Kind::shape);
   dim = normalize_dim(dim, x.dim());
   const int64_t n = x.size(dim);
   UFLOW_CHECK(static_cast<int64_t>(perm.size()) == n, "permute_dim: ", perm.size(),

@@ -5,6 +5,7 @@
 
 #include "tensor/backend.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -92,6 +93,7 @@ std::optional<Tensor> reduce_by_blocks(ReduceOp op, const Tensor& x,
 }  // namespace
 
 Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
+  profile::Scope scope(profile::Kind::reduction);
   UFLOW_CHECK(x.defined(), "reduce: undefined input tensor");
   if (auto staged = reduce_by_blocks(op, x, dims, keepdim)) return *staged;
   Plan p = make_plan("reduce", x, std::move(dims), keepdim);
@@ -103,6 +105,7 @@ Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keep
 }
 
 Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
+  profile::Scope scope(profile::Kind::reduction);
   UFLOW_CHECK(x.defined(), "argmax: undefined input tensor");
   Plan p = make_plan("argmax", x, {normalize_dim(dim, std::max<int64_t>(x.dim(), 1))}, keepdim);
   UFLOW_CHECK(p.R > 0, "argmax over an empty dimension of ", describe(x));
@@ -112,6 +115,7 @@ Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
 }
 
 Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased, bool keepdim) {
+  profile::Scope scope(profile::Kind::reduction);
   Plan p = make_plan("var", x, std::move(dims), keepdim);
   Tensor out = Tensor::empty(p.out_shape, x.dtype(), x.device());
   if (out.numel() > 0) backend_of(x).var(out, p.x, p.A, p.R, p.K, unbiased ? 1 : 0);

@@ -6,6 +6,7 @@
 #include "tensor/backend.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -43,6 +44,7 @@ Shape with_last2(const Shape& s, int64_t h, int64_t w) {
 }  // namespace
 
 Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
+  profile::Scope scope(profile::Kind::shape);
   UFLOW_CHECK(!xs.empty(), "cat: no tensors given");
   const Tensor& first = xs.front();
   UFLOW_CHECK(first.dim() > 0, "cat: zero-dimensional tensors cannot be concatenated");
@@ -69,6 +71,7 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
 
 Tensor pad2d(const Tensor& x_in, int64_t left, int64_t right, int64_t top, int64_t bottom,
              PadMode mode) {
+  profile::Scope scope(profile::Kind::shape);
   const Pad2dGeometry g = pad2d_geometry(x_in.shape(), left, right, top, bottom, mode, "pad2d");
   const Tensor x = contiguous(x_in);
   Tensor y = Tensor::empty(with_last2(x.shape(), g.oh, g.ow), x.dtype(), x.device());
@@ -79,6 +82,7 @@ Tensor pad2d(const Tensor& x_in, int64_t left, int64_t right, int64_t top, int64
 
 Tensor pad2d_backward(const Tensor& grad_in, const Shape& x_shape, int64_t left, int64_t right,
                       int64_t top, int64_t bottom, PadMode mode) {
+  profile::Scope scope(profile::Kind::shape);
   const Pad2dGeometry g = pad2d_geometry(x_shape, left, right, top, bottom, mode, "pad2d_backward");
   UFLOW_CHECK(grad_in.shape() == with_last2(x_shape, g.oh, g.ow), "pad2d_backward: gradient ",
               shape_str(grad_in.shape()), " does not match the padded shape of ",

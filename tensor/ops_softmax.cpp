@@ -3,6 +3,7 @@
 #include "tensor/backend.h"
 #include "tensor/op_checks.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 
 namespace uflow::kernels {
 namespace {
@@ -25,6 +26,7 @@ Split3 split_at(const Shape& shape, int64_t dim) {
 }
 
 Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
+  profile::Scope scope(profile::Kind::softmax);
   // A 0-d tensor is a single element along an implicit dim, as in PyTorch.
   dim = x_in.dim() == 0 ? 0 : normalize_dim(dim, x_in.dim());
   const Tensor x = contiguous(x_in);
@@ -36,6 +38,7 @@ Tensor softmax_impl(const Tensor& x_in, int64_t dim, bool log) {
 }
 
 Tensor softmax_backward_impl(const Tensor& y_in, const Tensor& g_in, int64_t dim, bool log) {
+  profile::Scope scope(profile::Kind::softmax);
   check_same_kind(log ? "log_softmax_backward" : "softmax_backward", {&y_in, &g_in});
   UFLOW_CHECK(y_in.shape() == g_in.shape(), "softmax backward: gradient ", shape_str(g_in.shape()),
               " differs from output ", shape_str(y_in.shape()));
