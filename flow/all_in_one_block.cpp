@@ -14,6 +14,10 @@ struct Sequential : Module {
 
 }  // namespace
 
+const char* to_string(ClampMode mode) {
+  return mode == ClampMode::scaled ? "scaled" : "pinned";
+}
+
 double AllInOneBlock::global_scale_init(GlobalAffine affine, double s0) {
   switch (affine) {
     case GlobalAffine::softplus:  // 0.1 · softplus_{β=0.5}(g) = s0

@@ -19,6 +19,8 @@ enum class ClampMode {
   pinned,  // clamp · tanh(a): the FrEIA version U-Flow pins (and freia 0.2 on PyPI)
   scaled,  // clamp · tanh(a / clamp): FrEIA after August 2023
 };
+// The spelling of the command line and of checkpoints: "pinned" or "scaled".
+const char* to_string(ClampMode mode);
 
 struct AllInOneConfig {
   int64_t channels = 0;

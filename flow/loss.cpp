@@ -2,6 +2,10 @@
 
 namespace uflow {
 
+const char* to_string(LossVariant variant) {
+  return variant == LossVariant::legacy ? "legacy" : "current";
+}
+
 Tensor nll_loss(const std::vector<Tensor>& z, const Tensor& log_det, LossVariant variant) {
   UFLOW_CHECK(!z.empty(), "nll_loss: no latents");
   Tensor quad;  // (B,) per-sample 0.5·Σ z²

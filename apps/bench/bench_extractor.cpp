@@ -11,7 +11,7 @@
 #include "apps/bench/bench_util.h"
 #include "apps/cli/args.h"
 #include "apps/commands/device_option.h"
-#include "layers/ms_cait.h"
+#include "apps/model/model_spec.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/ops.h"
 
@@ -51,18 +51,17 @@ int bench_extractor(const std::vector<std::string>& argv) {
               "D 192 pair");
   bench::add_model_bench_options(args, kDefaults, "forward");
   if (!args.parse(argv)) return 0;
-  const std::string config = args.str("config");
-  UFLOW_CHECK(config == "paper" || config == "small", "bench extractor: unknown --config '", config,
-              "' (use paper or small)");
+  ModelSpec spec;  // the defaults of the small extractor are the demo's
+  spec.extractor = parse_extractor_kind(args.str("config"), "bench extractor: --config");
+  const MsCaitConfig cfg = extractor_config(spec);
   const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench extractor");
   const Device device = setup.device;
   const std::vector<int64_t>& batches = setup.batches;
   const int runs = setup.runs, warmup = setup.warmup;
   const bench::GemmCeiling& ceiling = setup.ceiling;
 
-  const MsCaitConfig cfg = config == "paper" ? ms_cait_paper_config() : ms_cait_small_config();
   const double flops = 2.0 * ms_cait_macs(cfg);
-  std::printf("extractor: %s (", config.c_str());
+  std::printf("extractor: %s (", to_string(spec.extractor));
   for (size_t i = 0; i < cfg.scales.size(); ++i) {
     const MsCaitScale& s = cfg.scales[i];
     std::printf("%s%s %lldx%lld blocks 0..%lld", i ? ", " : "", s.model.name.c_str(),
@@ -91,9 +90,9 @@ int bench_extractor(const std::vector<std::string>& argv) {
     std::printf(
         "extractor %s forward, %s, batch %lld: %.2f ms/image (%.2f images/s), "
         "%.1f GFLOP/s = %.0f%% of the GEMM ceiling  [median of %d]\n",
-        config.c_str(), device_name(device), static_cast<long long>(b), per_image * 1e3,
+        to_string(spec.extractor), device_name(device), static_cast<long long>(b), per_image * 1e3,
         1.0 / per_image, gflops, 100.0 * gflops / ceiling.gflops, runs);
-    bench::print_result("extractor", config, device, b, per_image * 1e3, gflops);
+    bench::print_result("extractor", to_string(spec.extractor), device, b, per_image * 1e3, gflops);
   }
   return 0;
 }

@@ -65,7 +65,7 @@ int bench_flow(const std::vector<std::string>& argv) {
   const bench::GemmCeiling& ceiling = setup.ceiling;
 
   ModelSpec spec;
-  spec.extractor = "paper";  // only its shapes are used; no weights are read
+  spec.extractor = ExtractorKind::paper;  // only its shapes are used; no weights are read
   const std::unique_ptr<UFlow> flow = build_flow(spec);
   flow->to(device);
   flow->train(true);

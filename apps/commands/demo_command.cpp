@@ -39,7 +39,7 @@ int demo_command(const std::vector<std::string>& args) {
   TrainRequest req;
   req.data = data.string();
   req.out = (out / "model").string();
-  req.spec.extractor = "small";
+  req.spec.extractor = ExtractorKind::small;
   req.spec.seed = static_cast<uint64_t>(a.integer("seed"));
   req.train.epochs = a.integer("epochs");
   req.train.batch = a.integer("batch");

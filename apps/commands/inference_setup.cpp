@@ -32,7 +32,7 @@ void add_inference_options(Args& a) {
 
 PredictOptions inference_options(const Args& a) {
   PredictOptions o;
-  o.nfa = a.str("nfa");
+  o.nfa = parse_nfa_method(a.str("nfa"), "--nfa");
   o.guard = a.has("guard");
   o.window = a.integer("window");
   o.prob = a.real("prob");

@@ -8,6 +8,7 @@
 #include "apps/commands/inference_setup.h"
 #include "apps/model/features.h"
 #include "contrario/block_nfa.h"
+#include "contrario/nfa_method.h"
 #include "contrario/tree_nfa.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
@@ -57,7 +58,7 @@ int features_command(const std::vector<std::string>& args) {
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   if (!a.parse(args)) return 0;
   ModelSpec spec;
-  spec.extractor = a.str("extractor");
+  spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
   spec.weights_dir = a.str("weights");
   spec.input_size = a.integer("input-size");
   const Device dev = parse_device(a.str("device"));
@@ -67,7 +68,7 @@ int features_command(const std::vector<std::string>& args) {
   const FeatureSet fs_ = extract_features(*ex, samples, a.integer("batch"), dev, "features");
   write_h5_atomic(a.str("out"), [&](H5File& f) {
     write_numbered(f, "f", fs_.scales);
-    f.set_attr("extractor", spec.extractor);
+    f.set_attr("extractor", to_string(spec.extractor));
   });
   std::printf("%zu images -> %s\n", samples.size(), a.str("out").c_str());
   return 0;
@@ -136,6 +137,7 @@ int nfa_command(const std::vector<std::string>& args) {
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   if (!a.parse(args)) return 0;
   const Device dev = parse_device(a.str("device"));
+  const contrario::NfaMethod method = parse_nfa_method(a.str("method"), "--method");
   std::vector<Tensor> z;
   {
     H5File f(a.str("latents"), 'r');
@@ -143,14 +145,12 @@ int nfa_command(const std::vector<std::string>& args) {
   }
   for (Tensor& t : z) t = kernels::to_device(t, dev);
   contrario::NfaResult r;
-  const std::string method = a.str("method");
-  if (method == "tree") {
+  if (method == contrario::NfaMethod::tree) {
     contrario::TreeNfaOptions o;
     o.size = a.integer("size");
     o.guard = a.has("guard");
     r = contrario::tree_nfa(z, o);
   } else {
-    UFLOW_CHECK(method == "block", "unknown --method '", method, "' (use tree or block)");
     contrario::BlockNfaOptions o;
     o.size = a.integer("size");
     o.window = a.integer("window");
@@ -162,7 +162,7 @@ int nfa_command(const std::vector<std::string>& args) {
   write_h5_atomic(a.str("out"), [&](H5File& f) {
     f.write_tensor("nfa", score);
     f.write_tensor("mask", mask);
-    f.set_attr("method", method);
+    f.set_attr("method", to_string(method));
     f.set_attr("log10_tests", r.log10_tests);
   });
   if (!a.str("png").empty()) {
@@ -177,7 +177,7 @@ int nfa_command(const std::vector<std::string>& args) {
     }
   }
   std::printf("%lld samples, method %s -> %s\n", static_cast<long long>(score.size(0)),
-              method.c_str(), a.str("out").c_str());
+              to_string(method), a.str("out").c_str());
   return 0;
 }
 

@@ -52,7 +52,7 @@ TrainSummary run_training(const TrainRequest& req) {
     start_epoch = info.epoch;
   }
   std::printf("uflow train: %s, %zu training images, extractor %s (%lld px), device %s\n",
-              cat.name.c_str(), cat.train.size(), spec.extractor.c_str(),
+              cat.name.c_str(), cat.train.size(), to_string(spec.extractor),
               static_cast<long long>(spec.input_size), device_name(req.device));
 
   auto extractor = build_extractor(spec);
@@ -80,9 +80,7 @@ TrainSummary run_training(const TrainRequest& req) {
   opt.seed = spec.seed;
   opt.device = req.device;
   opt.base_lr = settings.lr;
-  UFLOW_CHECK(settings.loss == "current" || settings.loss == "legacy", "unknown loss '",
-              settings.loss, "' (use current or legacy)");
-  opt.loss = settings.loss == "legacy" ? LossVariant::legacy : LossVariant::current;
+  opt.loss = settings.loss;
 
   TrainSummary sum;
   sum.images = static_cast<int64_t>(cat.train.size());
@@ -134,16 +132,16 @@ int train_command(const std::vector<std::string>& args) {
   TrainRequest req;
   req.data = a.str("data");
   req.out = a.str("out");
-  req.spec.extractor = a.str("extractor");
+  req.spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
   req.spec.weights_dir = a.str("weights");
   req.spec.input_size = a.integer("input-size");
   req.spec.seed = static_cast<uint64_t>(a.integer("seed"));
-  req.spec.clamp_mode = a.str("clamp-mode");
+  req.spec.clamp_mode = parse_clamp_mode(a.str("clamp-mode"), "--clamp-mode");
   req.train.epochs = a.integer("epochs");
   req.train.batch = a.integer("batch");
   req.train.lr = a.real("lr");
   req.train.weight_decay = a.real("weight-decay");
-  req.train.loss = a.str("loss");
+  req.train.loss = parse_loss_variant(a.str("loss"), "--loss");
   req.checkpoint_every = a.integer("checkpoint-every");
   req.resume = a.has("resume");
   req.cache_limit = static_cast<int64_t>(a.real("cache-limit") * 1e9);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "apps/cli/choice.h"
 #include "weights/atomic_write.h"
 
 namespace uflow::app {
@@ -15,21 +16,21 @@ void write_spec(H5File& f, const CheckpointInfo& info) {
   f.set_attr("format", std::string(kFormat));
   f.set_attr("version", kVersion);
   f.set_attr("epoch", info.epoch);
-  f.set_attr("extractor", s.extractor);
+  f.set_attr("extractor", to_string(s.extractor));
   f.set_attr("input_size", s.input_size);
   f.set_attr("small_depth", s.small_depth);
   f.set_attr("extractor_seed", static_cast<int64_t>(s.extractor_seed));
   f.set_attr("weights_dir", s.weights_dir);
   f.set_attr("flow_steps", s.flow_steps);
   f.set_attr("clamp", s.clamp);
-  f.set_attr("clamp_mode", s.clamp_mode);
+  f.set_attr("clamp_mode", to_string(s.clamp_mode));
   f.set_attr("seed", static_cast<int64_t>(s.seed));
   f.set_attr("map_size", s.map_size);
   f.set_attr("epochs", info.train.epochs);
   f.set_attr("batch", info.train.batch);
   f.set_attr("lr", info.train.lr);
   f.set_attr("weight_decay", info.train.weight_decay);
-  f.set_attr("loss", info.train.loss);
+  f.set_attr("loss", to_string(info.train.loss));
 }
 
 void check_format(const H5File& f) {
@@ -41,6 +42,10 @@ void check_format(const H5File& f) {
 }
 
 }  // namespace
+
+LossVariant parse_loss_variant(const std::string& text, const std::string& source) {
+  return parse_choice(text, {LossVariant::current, LossVariant::legacy}, "loss", source);
+}
 
 void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
                      const Adam* adam) {
@@ -68,21 +73,23 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
   CheckpointInfo info;
   ModelSpec& s = info.spec;
   info.epoch = f.attr_int("epoch");
-  s.extractor = f.attr_string("extractor");
+  s.extractor = parse_choice(f.attr_string("extractor"),
+                             {ExtractorKind::small, ExtractorKind::paper, ExtractorKind::custom},
+                             "extractor", path + ": attribute extractor");
   s.input_size = f.attr_int("input_size");
   s.small_depth = f.attr_int("small_depth");
   s.extractor_seed = static_cast<uint64_t>(f.attr_int("extractor_seed"));
   s.weights_dir = f.attr_string("weights_dir");
   s.flow_steps = f.attr_int("flow_steps");
   s.clamp = f.attr_double("clamp");
-  s.clamp_mode = f.attr_string("clamp_mode");
+  s.clamp_mode = parse_clamp_mode(f.attr_string("clamp_mode"), path + ": attribute clamp_mode");
   s.seed = static_cast<uint64_t>(f.attr_int("seed"));
   s.map_size = f.attr_int("map_size");
   info.train.epochs = f.attr_int("epochs");
   info.train.batch = f.attr_int("batch");
   info.train.lr = f.attr_double("lr");
   info.train.weight_decay = f.attr_double("weight_decay");
-  info.train.loss = f.attr_string("loss");
+  info.train.loss = parse_loss_variant(f.attr_string("loss"), path + ": attribute loss");
   return info;
 }
 

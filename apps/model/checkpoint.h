@@ -15,8 +15,10 @@ struct TrainSettings {
   int64_t batch = 8;
   double lr = 1e-3;
   double weight_decay = 1e-5;
-  std::string loss = "current";  // or "legacy"
+  LossVariant loss = LossVariant::current;
 };
+// The command line's --loss, read once; `source` (the option) starts the error line.
+LossVariant parse_loss_variant(const std::string& text, const std::string& source);
 
 struct CheckpointInfo {
   ModelSpec spec;

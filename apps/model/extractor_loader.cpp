@@ -1,4 +1,4 @@
-// Building the extractor of a ModelSpec: seeded random weights for "small"; for "paper", timm
+// Building the extractor of a ModelSpec: seeded random weights for small; for paper, timm
 // weights from <weights_dir>/<model>.h5 (written by tools/export_timm.py), mapped by name.
 #include <filesystem>
 
@@ -30,7 +30,8 @@ void load_timm_weights(Cait& model, const std::string& path) {
 
 std::unique_ptr<MsCaitExtractor> build_extractor(const ModelSpec& spec) {
   const MsCaitConfig cfg = extractor_config(spec);
-  if (spec.extractor == "paper")  // fail before allocating hundreds of millions of parameters
+  if (spec.extractor ==
+      ExtractorKind::paper)  // fail before allocating hundreds of millions of parameters
     for (const MsCaitScale& s : cfg.scales) {
       const std::string path = (fs::path(spec.weights_dir) / (s.model.name + ".h5")).string();
       UFLOW_CHECK(fs::exists(path), path,
@@ -39,7 +40,7 @@ std::unique_ptr<MsCaitExtractor> build_extractor(const ModelSpec& spec) {
     }
   Generator gen(spec.extractor_seed);
   auto ex = std::make_unique<MsCaitExtractor>(cfg, gen);
-  if (spec.extractor == "paper")
+  if (spec.extractor == ExtractorKind::paper)
     for (size_t i = 0; i < ex->scales(); ++i)
       load_timm_weights(
           ex->model(i),

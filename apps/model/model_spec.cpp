@@ -1,13 +1,41 @@
 #include "apps/model/model_spec.h"
 
+#include "apps/cli/choice.h"
+
 namespace uflow::app {
 
+const char* to_string(ExtractorKind kind) {
+  switch (kind) {
+    case ExtractorKind::small:
+      return "small";
+    case ExtractorKind::paper:
+      return "paper";
+    case ExtractorKind::custom:
+      return "custom";
+  }
+  UFLOW_FAIL("unknown extractor kind");
+}
+
+ExtractorKind parse_extractor_kind(const std::string& text, const std::string& source) {
+  return parse_choice(text, {ExtractorKind::small, ExtractorKind::paper}, "extractor", source);
+}
+
+ClampMode parse_clamp_mode(const std::string& text, const std::string& source) {
+  return parse_choice(text, {ClampMode::pinned, ClampMode::scaled}, "clamp mode", source);
+}
+
 MsCaitConfig extractor_config(const ModelSpec& spec) {
-  if (spec.extractor == "small")
-    return ms_cait_small_config(spec.input_size, spec.small_depth, spec.small_depth - 1);
-  UFLOW_CHECK(spec.extractor == "paper", "unknown extractor '", spec.extractor,
-              "' (use small or paper)");
-  return ms_cait_paper_config();
+  switch (spec.extractor) {
+    case ExtractorKind::small:
+      return ms_cait_small_config(spec.input_size, spec.small_depth, spec.small_depth - 1);
+    case ExtractorKind::paper:
+      return ms_cait_paper_config();
+    case ExtractorKind::custom:
+      break;
+  }
+  UFLOW_FAIL(
+      "extractor custom (other CaiTs than the paper's) cannot be rebuilt from a model "
+      "spec (use small or paper)");
 }
 
 UFlowConfig flow_config(const ModelSpec& spec) {
@@ -16,9 +44,7 @@ UFlowConfig flow_config(const ModelSpec& spec) {
     c.features.push_back({s.model.dim, s.model.grid(), s.model.grid()});
   c.steps = spec.flow_steps;
   c.block.clamp = spec.clamp;
-  UFLOW_CHECK(spec.clamp_mode == "pinned" || spec.clamp_mode == "scaled", "unknown clamp mode '",
-              spec.clamp_mode, "' (use pinned or scaled)");
-  c.block.clamp_mode = spec.clamp_mode == "scaled" ? ClampMode::scaled : ClampMode::pinned;
+  c.block.clamp_mode = spec.clamp_mode;
   return c;
 }
 

@@ -1,5 +1,6 @@
 #include "apps/model/predictor.h"
 
+#include "apps/cli/choice.h"
 #include "apps/cli/progress.h"
 #include "apps/model/features.h"
 #include "contrario/block_nfa.h"
@@ -22,6 +23,11 @@ Tensor ground_truth(const Sample& s, int64_t size) {
 
 }  // namespace
 
+contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source) {
+  return parse_choice(text, {contrario::NfaMethod::tree, contrario::NfaMethod::block}, "NFA method",
+                      source);
+}
+
 Tensor display_image(const Sample& s, int64_t size) {
   return resize_image(load_image_rgb(s.image), size);
 }
@@ -30,8 +36,6 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
                                        const std::vector<Sample>& samples,
                                        const PredictOptions& opt,
                                        const std::function<void(const Prediction&)>& on_image) {
-  UFLOW_CHECK(opt.nfa == "tree" || opt.nfa == "block", "unknown NFA method '", opt.nfa,
-              "' (use tree or block)");
   NoGradGuard no_grad;
   const int64_t n = static_cast<int64_t>(samples.size());
   const int64_t T = opt.size;
@@ -46,7 +50,7 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
     Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
     Tensor scores = image_scores(amap);
     contrario::NfaResult nfa;
-    if (opt.nfa == "tree") {
+    if (opt.nfa == contrario::NfaMethod::tree) {
       contrario::TreeNfaOptions o;
       o.size = T;
       o.guard = opt.guard;

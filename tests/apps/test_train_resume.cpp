@@ -33,7 +33,7 @@ app::TrainRequest request(const std::string& out, int64_t epochs) {
   app::TrainRequest r;
   r.data = tiny_category().string();
   r.out = (fs::temp_directory_path() / out).string();
-  r.spec.extractor = "small";
+  r.spec.extractor = app::ExtractorKind::small;
   r.spec.input_size = 64;  // features 192×4×4 and 192×2×2
   r.spec.small_depth = 1;
   r.spec.flow_steps = 2;

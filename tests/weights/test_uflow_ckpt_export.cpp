@@ -22,8 +22,9 @@ TEST_CASE("a converted reference checkpoint reproduces the reference flow") {
   const app::CheckpointInfo info = app::read_checkpoint_info(path);
   CHECK(info.spec.flow_steps == 4);
   CHECK(info.spec.clamp == 2.0);
-  CHECK(info.spec.clamp_mode == "pinned");
-  CHECK(info.spec.extractor == "custom");  // small stand-ins, not the paper's two models
+  CHECK(info.spec.clamp_mode == ClampMode::pinned);
+  CHECK(info.spec.extractor ==
+        app::ExtractorKind::custom);  // small stand-ins, not the paper's two models
   CHECK(info.spec.weights_dir == "weights");
   CHECK(info.epoch == 12);
   CHECK(info.train.lr == 1e-4);
