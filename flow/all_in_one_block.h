@@ -58,14 +58,13 @@ class AllInOneBlock : public Module {
   // The global_scale that gives S = affine_init for the configured activation.
   static double global_scale_init(GlobalAffine affine, double affine_init);
 
-  std::shared_ptr<Conv2d> conv1_, conv2_;  // subnet.0 and subnet.2 (subnet.1 is the ReLU)
-  Tensor global_scale_, global_offset_;
-
  private:
   Tensor subnet(const Tensor& x1) const;
   Tensor log_scale(const Tensor& a) const;  // s from the subnet output
   Tensor mix_channels(const Tensor& v, bool inverse) const;
 
+  std::shared_ptr<Conv2d> conv1_, conv2_;  // subnet.0 and subnet.2 (subnet.1 is the ReLU)
+  Tensor global_scale_, global_offset_;
   AllInOneConfig cfg_;
   int64_t c1_, c2_;
   std::vector<int64_t> perm_, perm_inv_;

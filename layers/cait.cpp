@@ -83,6 +83,18 @@ Cait::Cait(const CaitConfig& cfg, Generator& gen, CaitParts parts) : cfg_(cfg) {
   }
 }
 
+std::vector<std::string> Cait::unbuilt_prefixes() const {
+  std::vector<std::string> out;
+  if (!cls_token_.defined()) out = {"cls_token", "blocks_token_only.", "head."};
+  for (int64_t i = built_blocks(); i < cfg_.depth; ++i)
+    out.push_back("blocks." + std::to_string(i) + ".");
+  return out;
+}
+
+Tensor Cait::embed(const Tensor& image) const {
+  return patch_embed_->forward(image) + pos_embed_;
+}
+
 Tensor Cait::forward_features(const Tensor& image, int64_t tap,
                               std::vector<Tensor>* block_outputs) const {
   UFLOW_CHECK(tap >= 0 && tap < built_blocks(), "CaiT ", cfg_.name, ": tap after block ", tap,
@@ -91,7 +103,7 @@ Tensor Cait::forward_features(const Tensor& image, int64_t tap,
                   image.size(3) == cfg_.img_size,
               "CaiT ", cfg_.name, ": expected input (B, 3, ", cfg_.img_size, ", ", cfg_.img_size,
               "), got ", shape_str(image.shape()));
-  Tensor x = patch_embed_->forward(image) + pos_embed_;
+  Tensor x = embed(image);
   for (int64_t i = 0; i <= tap; ++i) {
     x = blocks_[i]->forward(x);
     if (block_outputs) block_outputs->push_back(x);

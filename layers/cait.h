@@ -44,19 +44,24 @@ class Cait : public Module {
   Cait(const CaitConfig& cfg, Generator& gen, CaitParts parts = {});
   const CaitConfig& config() const { return cfg_; }
   int64_t built_blocks() const { return static_cast<int64_t>(blocks_.size()); }
+  // Key prefixes of a full timm state_dict that this model has no parameters for: the blocks
+  // after built_blocks() and, without the class stage, cls_token, blocks_token_only and head.
+  std::vector<std::string> unbuilt_prefixes() const;
+
+  // The tokens entering block 0: patch embedding plus position embedding, (B, N, D).
+  Tensor embed(const Tensor& image) const;
   // Runs blocks 0..tap, applies the final norm and returns (B, D, G, G):
   // feat[c, h, w] = token[h·G + w, c]. Optionally records each block's output tokens.
   Tensor forward_features(const Tensor& image, int64_t tap,
                           std::vector<Tensor>* block_outputs = nullptr) const;
 
+ private:
   std::shared_ptr<PatchEmbed> patch_embed_;
   Tensor pos_embed_, cls_token_;
   std::vector<std::shared_ptr<LayerScaleBlock>> blocks_;
   std::vector<std::shared_ptr<LayerScaleBlockClassAttn>> blocks_token_only_;
   std::shared_ptr<LayerNorm> norm_;
   std::shared_ptr<Linear> head_;
-
- private:
   CaitConfig cfg_;
 };
 

@@ -11,9 +11,9 @@ class Conv2d : public Module {
          Generator& gen);
   Tensor forward(const Tensor& x) const { return uflow::conv2d(x, weight_, bias_, opt_); }
   const Conv2dOptions& options() const { return opt_; }
-  Tensor weight_, bias_;
 
  private:
+  Tensor weight_, bias_;
   Conv2dOptions opt_;
 };
 

@@ -8,9 +8,9 @@ class LayerNorm : public Module {
  public:
   explicit LayerNorm(int64_t dim, double eps = 1e-5);
   Tensor forward(const Tensor& x) const { return layer_norm(x, 1, weight_, bias_, eps_); }
-  Tensor weight_, bias_;
 
  private:
+  Tensor weight_, bias_;
   double eps_;
 };
 

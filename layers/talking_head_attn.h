@@ -12,9 +12,9 @@ class TalkingHeadAttn : public Module {
   TalkingHeadAttn(int64_t dim, int64_t heads, Generator& gen);
   Tensor forward(const Tensor& x) const;  // x (B, N, D)
   int64_t heads() const { return heads_; }
-  std::shared_ptr<Linear> qkv_, proj_l_, proj_w_, proj_;
 
  private:
+  std::shared_ptr<Linear> qkv_, proj_l_, proj_w_, proj_;
   int64_t heads_;
 };
 

@@ -18,10 +18,7 @@ void load_timm_weights(Cait& model, const std::string& path) {
               ": extractor weights not found (create them with tools/export_timm.py, see README)");
   std::vector<std::pair<std::string, Shape>> expected;
   for (const auto& [name, p] : model.named_parameters()) expected.push_back({name, p.shape()});
-  std::vector<std::string> ignorable{"cls_token", "blocks_token_only.", "head."};
-  for (int64_t i = model.built_blocks(); i < model.config().depth; ++i)
-    ignorable.push_back("blocks." + std::to_string(i) + ".");
-  for (auto& [name, t] : load_weights(path, expected, ignorable))
+  for (auto& [name, t] : load_weights(path, expected, model.unbuilt_prefixes()))
     model.set_parameter(name, kernels::to_dtype(t, DType::f32));
   model.requires_grad(false);
 }

@@ -95,7 +95,7 @@ void load_reference(const H5File& f, UFlow& flow, DType dtype) {
     bool found = false;
     for (size_t s = 0; s < flow.config().features.size() && !found; ++s)
       for (const auto& b : flow.blocks(s))
-        if (b->global_scale_.same(gs)) {
+        if (b->parameter("global_scale").same(gs)) {
           b->set_permutation(f.read_ints("perm/" + key));
           found = true;
           break;

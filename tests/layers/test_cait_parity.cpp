@@ -47,11 +47,7 @@ CaitConfig config_from(const H5File& f, const std::string& p) {
 void load_into(Cait& model, const std::string& path) {
   ExpectedShapes expected;
   for (const auto& [name, p] : model.named_parameters()) expected.push_back({name, p.shape()});
-  std::vector<std::string> ignorable;
-  if (!model.cls_token_.defined()) ignorable = {"cls_token", "blocks_token_only.", "head."};
-  for (int64_t i = model.built_blocks(); i < model.config().depth; ++i)
-    ignorable.push_back("blocks." + std::to_string(i) + ".");
-  for (const auto& [name, t] : load_weights(path, expected, ignorable))
+  for (const auto& [name, t] : load_weights(path, expected, model.unbuilt_prefixes()))
     model.set_parameter(name, t);
 }
 
@@ -69,8 +65,7 @@ void single_model_case(const std::string& file, DType dtype) {
   const Tensor x = f.read_tensor("input", dtype);
   {
     NoGradGuard no_grad;
-    CHECK_PARITY(label, "embed", model.patch_embed_->forward(x) + model.pos_embed_,
-                 f.read_tensor(r + "embed"), rtol);
+    CHECK_PARITY(label, "embed", model.embed(x), f.read_tensor(r + "embed"), rtol);
     std::vector<Tensor> outs;
     model.forward_features(x, cfg.depth - 1, &outs);
     REQUIRE(static_cast<int64_t>(outs.size()) == cfg.depth);
