@@ -3,16 +3,9 @@
 #include <cmath>
 
 #include "flow/random_permutation.h"
+#include "layers/module_list.h"
 
 namespace uflow {
-namespace {
-
-// A Module that only names its children, for FrEIA's `subnet` nn.Sequential.
-struct Sequential : Module {
-  using Module::register_module;
-};
-
-}  // namespace
 
 const char* to_string(ClampMode mode) {
   return mode == ClampMode::scaled ? "scaled" : "pinned";
@@ -36,7 +29,7 @@ AllInOneBlock::AllInOneBlock(const AllInOneConfig& cfg, Generator& gen)
   const int64_t hidden = static_cast<int64_t>(c1_ * cfg.hidden_ratio);
   Conv2dOptions same;
   same.same = true;
-  auto seq = std::make_shared<Sequential>();
+  auto seq = std::make_shared<ModuleList>();  // FrEIA's `subnet` nn.Sequential
   conv1_ =
       seq->register_module("0", std::make_shared<Conv2d>(c1_, hidden, cfg.kernel, same, true, gen));
   conv2_ = seq->register_module(

@@ -2,14 +2,9 @@
 
 #include <string>
 
+#include "layers/module_list.h"
+
 namespace uflow {
-namespace {
-
-struct ModuleList : Module {
-  using Module::register_module;
-};
-
-}  // namespace
 
 UFlow::UFlow(const UFlowConfig& cfg, Generator& gen) : cfg_(cfg) {
   const size_t S = cfg.features.size();

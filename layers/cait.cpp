@@ -1,6 +1,7 @@
 #include "layers/cait.h"
 
 #include "layers/init.h"
+#include "layers/module_list.h"
 
 namespace uflow {
 
@@ -52,17 +53,14 @@ Cait::Cait(const CaitConfig& cfg, Generator& gen, CaitParts parts) : cfg_(cfg) {
   pos_embed_ = init::trunc_normal(gen, {1, cfg.tokens(), D}, 0.02);
   register_parameter("pos_embed", &pos_embed_);
   patch_embed_ = register_module("patch_embed", std::make_shared<PatchEmbed>(cfg.patch, 3, D, gen));
-  struct Seq : Module {
-    using Module::register_module;
-  };
-  auto seq = std::make_shared<Seq>();
+  auto seq = std::make_shared<ModuleList>();
   for (int64_t i = 0; i < n_blocks; ++i)
     blocks_.push_back(seq->register_module(
         std::to_string(i), std::make_shared<LayerScaleBlock>(D, cfg.heads, cfg.mlp_ratio,
                                                              cfg.init_values, cfg.eps, gen)));
   register_module("blocks", seq);
   if (parts.class_stage) {
-    auto seq2 = std::make_shared<Seq>();
+    auto seq2 = std::make_shared<ModuleList>();
     for (int64_t i = 0; i < cfg.depth_token_only; ++i)
       blocks_token_only_.push_back(seq2->register_module(
           std::to_string(i), std::make_shared<LayerScaleBlockClassAttn>(
