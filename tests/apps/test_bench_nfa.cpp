@@ -1,12 +1,12 @@
 // run_nfa_bench returns figures for both variants (no timing assertions: only that it ran).
 #include <doctest/doctest.h>
 
-#include "contrario/bench_nfa.h"
+#include "apps/bench/bench_nfa.h"
 
 TEST_CASE("the NFA bench times both variants on standard normal latents") {
-  uflow::contrario::NfaBenchOptions opt;
+  uflow::app::bench::NfaBenchOptions opt;
   opt.repeats = 1;
-  const uflow::contrario::NfaBenchResult r = uflow::contrario::run_nfa_bench(opt);
+  const uflow::app::bench::NfaBenchResult r = uflow::app::bench::run_nfa_bench(opt);
   CHECK(r.tree_ms > 0);
   CHECK(r.block_ms > 0);
   CHECK(r.tree_maps_ms > 0);

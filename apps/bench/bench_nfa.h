@@ -5,14 +5,13 @@
 
 #include "tensor/dtype.h"
 
-namespace uflow::contrario {
+namespace uflow::app::bench {
 
 struct NfaBenchOptions {
   Device device = Device::cpu;
   int64_t batch = 1;   // images per call; times are divided by it
   int64_t size = 256;  // T
   int repeats = 21;    // timed calls per variant (after one warm-up call)
-  int threads = 1;     // OpenMP threads on the CPU during the timing; 0 keeps the current
   uint64_t seed = 0;   // latents are N(0, 1) from this seed
 };
 
@@ -25,6 +24,7 @@ struct NfaBenchResult {
   int64_t block_detected = 0;
 };
 
+// Runs with the current thread counts (bench_nfa's --threads sets them with set_threads).
 NfaBenchResult run_nfa_bench(const NfaBenchOptions& opt = {});
 
-}  // namespace uflow::contrario
+}  // namespace uflow::app::bench
