@@ -27,7 +27,8 @@ void write_h5_atomic(const std::string& path, const std::function<void(H5File&)>
     {
       H5File f(tmp, 'w');
       fill(f);
-    }  // closed here: HDF5 writes its metadata on close
+      f.close();  // HDF5 writes its metadata on close: a failure must stop the rename
+    }
     sync_to_disk(tmp);
     std::error_code ec;
     fs::rename(tmp, path, ec);

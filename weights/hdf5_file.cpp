@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 
 #include "tensor/ops.h"
 #include "weights/hdf5_check.h"
@@ -12,14 +13,29 @@ using h5::Handle;
 
 namespace {
 
-std::string type_name_of(hid_t type) {
-  const size_t bytes = H5Tget_size(type);
-  switch (H5Tget_class(type)) {
+// The class and the byte size of a datatype. `what` ("dataset 'x'", "attribute 'k'") names
+// whose type it is in the error line.
+H5T_class_t type_class(hid_t type, const std::string& path, const std::string& what) {
+  return UFLOW_H5_CHECK(H5Tget_class(type), path, ": cannot read the type of ", what);
+}
+
+size_t type_size(hid_t type, const std::string& path, const std::string& what) {
+  const size_t bytes = H5Tget_size(type);  // 0 is its failure value
+  UFLOW_CHECK(bytes > 0, path, ": cannot read the type size of ", what,
+              " (H5Tget_size: ", h5::last_error(), ")");
+  return bytes;
+}
+
+std::string type_name_of(hid_t type, const std::string& path, const std::string& what) {
+  const size_t bytes = type_size(type, path, what);
+  switch (type_class(type, path, what)) {
     case H5T_FLOAT:
       return "float" + std::to_string(8 * bytes);
-    case H5T_INTEGER:
-      return std::string(H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") +
-             std::to_string(8 * bytes);
+    case H5T_INTEGER: {
+      const H5T_sign_t sign =
+          UFLOW_H5_CHECK(H5Tget_sign(type), path, ": cannot read the sign of ", what);
+      return std::string(sign == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * bytes);
+    }
     case H5T_STRING:
       return "string";
     case H5T_COMPOUND:
@@ -64,7 +80,15 @@ H5File::H5File(const std::string& path, char mode) : path_(path) {
 }
 
 H5File::~H5File() {
+  // A destructor cannot report failure; writers call close() to have it checked.
   if (id_ >= 0) H5Fclose(id_);
+}
+
+void H5File::close() {
+  if (id_ < 0) return;
+  const hid_t id = id_;
+  id_ = -1;
+  UFLOW_H5_CHECK(H5Fclose(id), path_, ": cannot close the HDF5 file");
 }
 
 bool H5File::has(const std::string& name) const {
@@ -74,8 +98,10 @@ bool H5File::has(const std::string& name) const {
   while (true) {
     pos = name.find('/', pos + 1);
     const std::string prefix = name.substr(0, pos);
-    if (H5Lexists(id_, prefix.c_str(), H5P_DEFAULT) <= 0) {
-      h5::last_error();
+    // Failure (a prefix that is a dataset, not a group) means the name is absent too.
+    const htri_t exists = H5Lexists(id_, prefix.c_str(), H5P_DEFAULT);
+    if (exists <= 0) {
+      if (exists < 0) h5::last_error();
       return false;
     }
     if (pos == std::string::npos) return true;
@@ -111,7 +137,9 @@ std::vector<std::string> H5File::dataset_names() const {
     Handle obj(
         UFLOW_H5_CHECK(H5Oopen(id_, n.c_str(), H5P_DEFAULT), path_, ": cannot inspect '", n, "'"),
         H5Oclose);
-    if (H5Iget_type(obj.get()) == H5I_DATASET) out.push_back(std::move(n));
+    const H5I_type_t type =
+        UFLOW_H5_CHECK(H5Iget_type(obj.get()), path_, ": cannot inspect '", n, "'");
+    if (type == H5I_DATASET) out.push_back(std::move(n));
   }
   return out;
 }
@@ -135,11 +163,12 @@ H5DatasetInfo H5File::dataset_info(const std::string& name) const {
   Handle space(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": cannot read '", name, "'"),
                H5Sclose);
   Handle type(UFLOW_H5_CHECK(H5Dget_type(ds.get()), path_, ": cannot read '", name, "'"), H5Tclose);
+  const std::string what = "dataset '" + name + "'";
   H5DatasetInfo info;
   info.shape = space_shape(space.get(), path_, name);
-  info.type_name = type_name_of(type.get());
-  const size_t bytes = H5Tget_size(type.get());
-  info.is_float = H5Tget_class(type.get()) == H5T_FLOAT && (bytes == 4 || bytes == 8);
+  info.type_name = type_name_of(type.get(), path_, what);
+  const size_t bytes = type_size(type.get(), path_, what);
+  info.is_float = type_class(type.get(), path_, what) == H5T_FLOAT && (bytes == 4 || bytes == 8);
   info.dtype = bytes == 8 ? DType::f64 : DType::f32;
   return info;
 }
@@ -178,16 +207,29 @@ void H5File::create_rows(const std::string& name, int64_t rows, const Shape& row
 }
 
 namespace {
-// The file-space selection of rows [start, start + count) of a dataset; returns its dims.
-std::vector<hsize_t> select_rows(hid_t space, int64_t start, int64_t count) {
-  const int nd = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(std::max(nd, 0));
-  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-  std::vector<hsize_t> off(dims.size(), 0), cnt = dims;
+// Selects rows [start, start + count) of a dataset in its file space; returns the shape of the
+// selection (count, ...).
+std::vector<hsize_t> select_rows(hid_t space, int64_t start, int64_t count, const std::string& path,
+                                 const std::string& name) {
+  const Shape shape = space_shape(space, path, name);
+  UFLOW_CHECK(!shape.empty() && start >= 0 && count >= 0 && start + count <= shape[0], path,
+              ": rows ", start, " to ", start + count, " are outside dataset '", name,
+              "' of shape ", shape_str(shape));
+  std::vector<hsize_t> off(shape.size(), 0), cnt(shape.begin(), shape.end());
   off[0] = static_cast<hsize_t>(start);
   cnt[0] = static_cast<hsize_t>(count);
-  H5Sselect_hyperslab(space, H5S_SELECT_SET, off.data(), nullptr, cnt.data(), nullptr);
+  UFLOW_H5_CHECK(
+      H5Sselect_hyperslab(space, H5S_SELECT_SET, off.data(), nullptr, cnt.data(), nullptr), path,
+      ": cannot select rows of dataset '", name, "'");
   return cnt;
+}
+
+// The memory space of a block of rows.
+Handle rows_space(const std::vector<hsize_t>& cnt, const std::string& path,
+                  const std::string& name) {
+  return Handle(UFLOW_H5_CHECK(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr),
+                               path, ": cannot address rows of dataset '", name, "'"),
+                H5Sclose);
 }
 }  // namespace
 
@@ -197,10 +239,10 @@ void H5File::write_rows(const std::string& name, int64_t start, const Tensor& bl
                            ": cannot open dataset '", name, "'"),
             H5Dclose);
   Handle fspace(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": dataset '", name, "'"), H5Sclose);
-  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, c.size(0));
-  UFLOW_CHECK(static_cast<int64_t>(cnt.size()) == c.dim(), path_, ": dataset '", name,
+  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, c.size(0), path_, name);
+  UFLOW_CHECK(Shape(cnt.begin(), cnt.end()) == c.shape(), path_, ": dataset '", name,
               "' rows do not match a block of shape ", shape_str(c.shape()));
-  Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
+  const Handle mspace = rows_space(cnt, path_, name);
   UFLOW_H5_CHECK(H5Dwrite(ds.get(), native_type(c.dtype()), mspace.get(), fspace.get(), H5P_DEFAULT,
                           c.raw_data()),
                  path_, ": cannot write rows of dataset '", name, "'");
@@ -212,8 +254,8 @@ Tensor H5File::read_rows(const std::string& name, int64_t start, int64_t count) 
                            ": cannot open dataset '", name, "'"),
             H5Dclose);
   Handle fspace(UFLOW_H5_CHECK(H5Dget_space(ds.get()), path_, ": dataset '", name, "'"), H5Sclose);
-  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, count);
-  Handle mspace(H5Screate_simple(static_cast<int>(cnt.size()), cnt.data(), nullptr), H5Sclose);
+  const std::vector<hsize_t> cnt = select_rows(fspace.get(), start, count, path_, name);
+  const Handle mspace = rows_space(cnt, path_, name);
   Tensor t = Tensor::empty(Shape(cnt.begin(), cnt.end()), info.dtype);
   UFLOW_H5_CHECK(H5Dread(ds.get(), native_type(info.dtype), mspace.get(), fspace.get(), H5P_DEFAULT,
                          t.raw_data()),
@@ -307,9 +349,10 @@ void H5File::write_attr(const std::string& key, int64_t mem_type, const std::vec
 }
 
 void H5File::set_attr(const std::string& key, const std::string& value) {
-  Handle type(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": string type"), H5Tclose);
+  Handle type(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": cannot write attribute '", key, "'"),
+              H5Tclose);
   UFLOW_H5_CHECK(H5Tset_size(type.get(), std::max<size_t>(value.size(), 1)), path_,
-                 ": string attribute '", key, "'");
+                 ": cannot write attribute '", key, "'");
   const std::string padded = value.empty() ? std::string(1, '\0') : value;
   write_attr(key, type.get(), {}, padded.data());
 }
@@ -331,9 +374,8 @@ void H5File::set_attr(const std::string& key, const std::vector<int64_t>& values
 }
 
 bool H5File::has_attr(const std::string& key) const {
-  const htri_t r = H5Aexists(id_, key.c_str());
-  if (r < 0) h5::last_error();
-  return r > 0;
+  return UFLOW_H5_CHECK(H5Aexists(id_, key.c_str()), path_, ": cannot look up attribute '", key,
+                        "'") > 0;
 }
 
 int64_t H5File::open_attr(const std::string& key) const {
@@ -343,53 +385,65 @@ int64_t H5File::open_attr(const std::string& key) const {
 }
 
 std::string H5File::attr_string(const std::string& key) const {
+  const std::string what = "attribute '" + key + "'";
   Handle a(open_attr(key), H5Aclose);
-  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
-  UFLOW_CHECK(H5Tget_class(type.get()) == H5T_STRING, path_, ": attribute '", key,
-              "' is not a string");
-  if (H5Tis_variable_str(type.get()) > 0) {  // how h5py writes Python strings
-    Handle mem(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": string type"), H5Tclose);
-    UFLOW_H5_CHECK(H5Tset_size(mem.get(), H5T_VARIABLE), path_, ": string type");
-    UFLOW_H5_CHECK(H5Tset_cset(mem.get(), H5Tget_cset(type.get())), path_, ": string type");
+  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": cannot read the type of ", what),
+              H5Tclose);
+  UFLOW_CHECK(type_class(type.get(), path_, what) == H5T_STRING, path_, ": ", what,
+              " is not a string");
+  if (UFLOW_H5_CHECK(H5Tis_variable_str(type.get()), path_, ": cannot read the type of ", what)) {
+    // Variable-length, as h5py writes Python strings: HDF5 allocates the text.
+    const H5T_cset_t cset =
+        UFLOW_H5_CHECK(H5Tget_cset(type.get()), path_, ": cannot read the character set of ", what);
+    Handle mem(UFLOW_H5_CHECK(H5Tcopy(H5T_C_S1), path_, ": cannot read ", what), H5Tclose);
+    UFLOW_H5_CHECK(H5Tset_size(mem.get(), H5T_VARIABLE), path_, ": cannot read ", what);
+    UFLOW_H5_CHECK(H5Tset_cset(mem.get(), cset), path_, ": cannot read ", what);
     char* s = nullptr;
-    UFLOW_H5_CHECK(H5Aread(a.get(), mem.get(), &s), path_, ": cannot read attribute '", key, "'");
-    std::string out = s ? s : "";
-    H5free_memory(s);
+    UFLOW_H5_CHECK(H5Aread(a.get(), mem.get(), &s), path_, ": cannot read ", what);
+    const std::string out = s ? s : "";
+    UFLOW_H5_CHECK(H5free_memory(s), path_, ": cannot free the text of ", what);
     return out;
   }
-  std::string buf(H5Tget_size(type.get()), '\0');
-  UFLOW_H5_CHECK(H5Aread(a.get(), type.get(), buf.data()), path_, ": cannot read attribute '", key,
-                 "'");
+  std::string buf(type_size(type.get(), path_, what), '\0');
+  UFLOW_H5_CHECK(H5Aread(a.get(), type.get(), buf.data()), path_, ": cannot read ", what);
   return buf.substr(0, buf.find('\0'));
 }
 
+namespace {
+
+// Every value of a numeric attribute converted to T (mem_type), after checking that its stored
+// class is one of `classes`.
+template <typename T>
+std::vector<T> read_numeric_attr(hid_t attr, hid_t mem_type,
+                                 std::initializer_list<H5T_class_t> classes, const char* expected,
+                                 const std::string& path, const std::string& key) {
+  const std::string what = "attribute '" + key + "'";
+  Handle type(UFLOW_H5_CHECK(H5Aget_type(attr), path, ": cannot read the type of ", what),
+              H5Tclose);
+  const H5T_class_t cls = type_class(type.get(), path, what);
+  UFLOW_CHECK(std::find(classes.begin(), classes.end(), cls) != classes.end(), path, ": ", what,
+              " is not ", expected);
+  Handle space(UFLOW_H5_CHECK(H5Aget_space(attr), path, ": cannot read the shape of ", what),
+               H5Sclose);
+  const hssize_t n = UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path,
+                                    ": cannot read the shape of ", what);
+  std::vector<T> v(static_cast<size_t>(n));
+  UFLOW_H5_CHECK(H5Aread(attr, mem_type, v.data()), path, ": cannot read ", what);
+  return v;
+}
+
+}  // namespace
+
 std::vector<double> H5File::attr_doubles(const std::string& key) const {
   Handle a(open_attr(key), H5Aclose);
-  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
-  const H5T_class_t cls = H5Tget_class(type.get());
-  UFLOW_CHECK(cls == H5T_FLOAT || cls == H5T_INTEGER, path_, ": attribute '", key,
-              "' is not numeric");
-  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"), H5Sclose);
-  const hssize_t n =
-      UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_, ": attribute '", key, "'");
-  std::vector<double> v(static_cast<size_t>(n));
-  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()), path_, ": cannot read attribute '",
-                 key, "'");
-  return v;
+  return read_numeric_attr<double>(a.get(), H5T_NATIVE_DOUBLE, {H5T_FLOAT, H5T_INTEGER}, "numeric",
+                                   path_, key);
 }
 
 std::vector<int64_t> H5File::attr_ints(const std::string& key) const {
   Handle a(open_attr(key), H5Aclose);
-  Handle type(UFLOW_H5_CHECK(H5Aget_type(a.get()), path_, ": attribute '", key, "'"), H5Tclose);
-  UFLOW_CHECK(H5Tget_class(type.get()) == H5T_INTEGER, path_, ": attribute '", key,
-              "' is not an integer");
-  Handle space(UFLOW_H5_CHECK(H5Aget_space(a.get()), path_, ": attribute '", key, "'"), H5Sclose);
-  const hssize_t n =
-      UFLOW_H5_CHECK(H5Sget_simple_extent_npoints(space.get()), path_, ": attribute '", key, "'");
-  std::vector<int64_t> v(static_cast<size_t>(n));
-  UFLOW_H5_CHECK(H5Aread(a.get(), H5T_NATIVE_INT64, v.data()), path_, ": cannot read attribute '",
-                 key, "'");
-  return v;
+  return read_numeric_attr<int64_t>(a.get(), H5T_NATIVE_INT64, {H5T_INTEGER}, "an integer", path_,
+                                    key);
 }
 
 double H5File::attr_double(const std::string& key) const {

@@ -28,6 +28,9 @@ class H5File {
   ~H5File();
   H5File(const H5File&) = delete;
   H5File& operator=(const H5File&) = delete;
+  // Closes the file now, throwing when HDF5 cannot (it writes its metadata on close); the
+  // destructor closes too but cannot report failure. No other call is valid afterwards.
+  void close();
 
   const std::string& path() const { return path_; }
   bool has(const std::string& name) const;  // a dataset or group; false for a missing parent

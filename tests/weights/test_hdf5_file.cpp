@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "tensor/ops.h"
-#include "weights/hdf5_file.h"
 #include "weights_test_util.h"
+#include "weights/hdf5_file.h"
 
 using namespace uflow;
 using uflow::test::error_of;
@@ -159,4 +159,43 @@ TEST_CASE("HDF5 failures become uflow errors and print nothing to stderr") {
   CHECK(msg.rfind(path + ": cannot create dataset 'x' (H5Dcreate2: ", 0) == 0);
   CHECK(msg.find('\n') == std::string::npos);
   CHECK(uflow::test::read_all(err_path) == "");
+}
+
+TEST_CASE("row access writes and reads blocks of rows and names the dataset when out of range") {
+  uflow::test::ScratchDir dir("h5rows");
+  const std::string path = dir.file("r.h5");
+  H5File f(path, 'w');
+  f.create_rows("g/rows", 4, {2}, DType::f32);
+  f.write_rows("g/rows", 1, Tensor::from_vector({1, 2, 3, 4}, {2, 2}, DType::f32));
+  CHECK(f.read_rows("g/rows", 2, 1).to_vector() == std::vector<double>{3, 4});
+  CHECK(f.read_rows("g/rows", 1, 2).shape() == Shape{2, 2});
+  CHECK(error_of([&] { f.read_rows("g/rows", 3, 2); }) ==
+        path + ": rows 3 to 5 are outside dataset 'g/rows' of shape [4, 2]");
+  CHECK(error_of([&] {
+          f.write_rows("g/rows", 0, Tensor::from_vector({1, 2, 3}, {1, 3}, DType::f32));
+        }) == path + ": dataset 'g/rows' rows do not match a block of shape [1, 3]");
+  f.write_tensor("scalar", Tensor::scalar(1.0));
+  CHECK(error_of([&] { f.read_rows("scalar", 0, 1); }) ==
+        path + ": rows 0 to 1 are outside dataset 'scalar' of shape []");
+}
+
+TEST_CASE("an attribute lookup HDF5 refuses is an error, not a missing attribute") {
+  uflow::test::ScratchDir dir("h5attr-lookup");
+  const std::string path = dir.file("a.h5");
+  H5File f(path, 'w');
+  CHECK(error_of([&] {
+          f.has_attr("");
+        }).rfind(path + ": cannot look up attribute '' (H5Aexists: ", 0) == 0);
+}
+
+TEST_CASE("close() closes the file once; the destructor then has nothing left to close") {
+  uflow::test::ScratchDir dir("h5close");
+  const std::string path = dir.file("c.h5");
+  {
+    H5File f(path, 'w');
+    f.set_attr("k", int64_t{5});
+    f.close();
+    f.close();  // a second close does nothing
+  }
+  CHECK(H5File(path, 'r').attr_int("k") == 5);
 }
