@@ -1,11 +1,16 @@
 // Helpers shared by the test suites: tolerance comparison that names the worst element,
-// gradcheck assertions and the GPU skip.
+// gradcheck assertions, the GPU skip, a scratch folder per test executable, whole files as
+// text and the message of the uflow::Error an expression throws.
 #pragma once
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "autograd/gradcheck.h"
@@ -43,6 +48,50 @@ inline Closeness compare(const Tensor& a, const Tensor& b, double atol, double r
     }
   }
   return c;
+}
+
+// A fresh folder under the system temp directory, named after the tag and the process (so that
+// test runs of several checkouts on one machine never share files), removed when the object
+// goes away.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("uflow-" + tag + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return dir_; }
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+inline void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+inline std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The what() of the uflow::Error thrown by fn, or "<no error>".
+template <typename Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<no error>";
 }
 
 }  // namespace uflow::test

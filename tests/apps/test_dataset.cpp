@@ -1,29 +1,17 @@
 // Data folders: the MVTec AD layout, plain folders, and one-line errors naming what is missing.
 #include <filesystem>
 
+#include "apps/apps_test_util.h"
 #include "apps/data/dataset.h"
-#include "apps/demo/synthetic_data.h"
 #include "test_util.h"
 
 using namespace uflow;
 namespace fs = std::filesystem;
 
-namespace {
-fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("uflow_test_" + name);
-  fs::remove_all(d);
-  return d;
-}
-}  // namespace
-
 TEST_CASE("synthetic category has the MVTec layout with a mask per defect image") {
-  const fs::path root = fresh_dir("dataset_ok");
-  app::SyntheticSpec spec;
-  spec.size = 32;
-  spec.train = 3;
-  spec.test_good = 2;
-  spec.test_per_defect = 1;
-  app::write_synthetic_category(root.string(), spec);
+  const test::ScratchDir dir("dataset-ok");
+  const fs::path root = dir.path() / "category";
+  test::write_tiny_category(root.string(), 32, 3, 2);
   const app::Category c = app::scan_mvtec(root.string());
   CHECK(c.train.size() == 3);
   CHECK(c.test.size() == 5);
@@ -34,19 +22,14 @@ TEST_CASE("synthetic category has the MVTec layout with a mask per defect image"
     CHECK(s.name == s.defect + "/" + fs::path(s.image).stem().string());
   }
   CHECK(anomalous == 3);
-  fs::remove_all(root);
 }
 
 TEST_CASE("missing folders and masks are reported by path") {
-  const fs::path root = fresh_dir("dataset_bad");
+  const test::ScratchDir dir("dataset-bad");
+  const fs::path root = dir.path() / "category";
   CHECK_THROWS_WITH_AS(app::scan_mvtec(root.string()),
                        doctest::Contains("dataset folder not found"), Error);
-  app::SyntheticSpec spec;
-  spec.size = 16;
-  spec.train = 1;
-  spec.test_good = 1;
-  spec.test_per_defect = 1;
-  app::write_synthetic_category(root.string(), spec);
+  test::write_tiny_category(root.string(), 16, 1, 1);
   const fs::path mask = root / "ground_truth" / "blob" / "000_mask.png";
   fs::remove(mask);
   const std::string expected = mask.string() + ": mask missing for test image";
@@ -56,5 +39,4 @@ TEST_CASE("missing folders and masks are reported by path") {
                        doctest::Contains("train/good: folder not found"), Error);
   CHECK_THROWS_WITH_AS(app::scan_folder((root / "nope").string()),
                        doctest::Contains("nope: folder not found"), Error);
-  fs::remove_all(root);
 }

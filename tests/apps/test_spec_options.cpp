@@ -6,8 +6,8 @@
 
 #include "apps/model/checkpoint.h"
 #include "apps/model/predictor.h"
+#include "test_util.h"
 #include "weights/hdf5_file.h"
-#include "weights/weights_test_util.h"
 
 using namespace uflow;
 using uflow::test::error_of;

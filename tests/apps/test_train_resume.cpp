@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "apps/apps_test_util.h"
 #include "apps/commands/train_command.h"
-#include "apps/demo/synthetic_data.h"
 #include "apps/model/checkpoint.h"
 #include "test_util.h"
 
@@ -14,16 +14,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Every file this executable writes lives here.
+const test::ScratchDir& scratch() {
+  static const test::ScratchDir dir("train-resume");
+  return dir;
+}
+
 fs::path tiny_category() {
   static const fs::path root = [] {
-    fs::path d = fs::temp_directory_path() / "uflow_test_train_data";
-    fs::remove_all(d);
-    app::SyntheticSpec spec;
-    spec.size = 48;
-    spec.train = 6;
-    spec.test_good = 1;
-    spec.test_per_defect = 1;
-    app::write_synthetic_category(d.string(), spec);
+    const fs::path d = scratch().path() / "train_data";
+    test::write_tiny_category(d.string(), 48, 6, 1);
     return d;
   }();
   return root;
@@ -32,7 +32,7 @@ fs::path tiny_category() {
 app::TrainRequest request(const std::string& out, int64_t epochs) {
   app::TrainRequest r;
   r.data = tiny_category().string();
-  r.out = (fs::temp_directory_path() / out).string();
+  r.out = scratch().file(out);
   r.spec.extractor = app::ExtractorKind::small;
   r.spec.input_size = 64;  // features 192×4×4 and 192×2×2
   r.spec.small_depth = 1;
@@ -42,11 +42,6 @@ app::TrainRequest request(const std::string& out, int64_t epochs) {
   r.train.lr = 1e-3;
   r.checkpoint_every = 1;
   return r;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream f(p);
-  return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 std::vector<double> flow_values(const std::string& ckpt) {
@@ -73,9 +68,6 @@ std::string losses(const std::string& csv) {
 }  // namespace
 
 TEST_CASE("training is deterministic and resuming equals an uninterrupted run") {
-  fs::remove_all(fs::temp_directory_path() / "uflow_test_full");
-  fs::remove_all(fs::temp_directory_path() / "uflow_test_split");
-  fs::remove_all(fs::temp_directory_path() / "uflow_test_again");
   const auto full = app::run_training(request("uflow_test_full", 3));
   const auto again = app::run_training(request("uflow_test_again", 3));
   CHECK(full.final_loss == again.final_loss);
@@ -88,13 +80,12 @@ TEST_CASE("training is deterministic and resuming equals an uninterrupted run") 
   CHECK(resumed.epochs == 3);
   CHECK(resumed.final_loss == full.final_loss);
   CHECK(flow_values(resumed.checkpoint) == flow_values(full.checkpoint));
-  CHECK(losses(read(fs::path(resumed.checkpoint).parent_path() / "loss.csv")) ==
-        losses(read(fs::path(full.checkpoint).parent_path() / "loss.csv")));
+  CHECK(
+      losses(test::read_all((fs::path(resumed.checkpoint).parent_path() / "loss.csv").string())) ==
+      losses(test::read_all((fs::path(full.checkpoint).parent_path() / "loss.csv").string())));
 }
 
 TEST_CASE("features cached on disk train exactly like features in memory") {
-  fs::remove_all(fs::temp_directory_path() / "uflow_test_mem");
-  fs::remove_all(fs::temp_directory_path() / "uflow_test_disk");
   const auto mem = app::run_training(request("uflow_test_mem", 2));
   app::TrainRequest r = request("uflow_test_disk", 2);
   r.cache_limit = 0;  // everything goes to the HDF5 cache
@@ -105,8 +96,7 @@ TEST_CASE("features cached on disk train exactly like features in memory") {
 }
 
 TEST_CASE("checkpoint errors name the file; a failed write keeps the old checkpoint") {
-  const fs::path dir = fs::temp_directory_path() / "uflow_test_ckpt";
-  fs::remove_all(dir);
+  const fs::path dir = scratch().path() / "ckpt";
   fs::create_directories(dir);
   const fs::path bogus = dir / "bogus.h5";
   std::ofstream(bogus) << "not hdf5";
@@ -122,11 +112,11 @@ TEST_CASE("checkpoint errors name the file; a failed write keeps the old checkpo
   auto flow = app::build_flow(spec);
   const fs::path good = dir / "checkpoint.h5";
   app::save_checkpoint(good.string(), {spec, {}, 4}, *flow, nullptr);
-  const std::string before = read(good);
+  const std::string before = test::read_all(good.string());
   // The temporary file cannot be created where a folder of that name already exists.
   fs::create_directories(good.string() + ".tmp");
   CHECK_THROWS_AS(app::save_checkpoint(good.string(), {spec, {}, 5}, *flow, nullptr), Error);
-  CHECK(read(good) == before);
+  CHECK(test::read_all(good.string()) == before);
   CHECK(app::read_checkpoint_info(good.string()).epoch == 4);
   fs::remove_all(dir);
 }

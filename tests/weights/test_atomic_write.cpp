@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
+#include "test_util.h"
 #include "weights/atomic_write.h"
 #include "weights/weight_file.h"
-#include "weights_test_util.h"
 
 using namespace uflow;
 using uflow::test::error_of;

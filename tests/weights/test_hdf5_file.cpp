@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "tensor/ops.h"
-#include "weights_test_util.h"
+#include "test_util.h"
 #include "weights/hdf5_file.h"
 
 using namespace uflow;

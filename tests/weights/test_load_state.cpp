@@ -2,9 +2,9 @@
 // the model gives one line naming the file and the first offending key.
 #include <doctest/doctest.h>
 
+#include "test_util.h"
 #include "weights/hdf5_file.h"
 #include "weights/weight_file.h"
-#include "weights_test_util.h"
 
 using namespace uflow;
 using uflow::test::error_of;
