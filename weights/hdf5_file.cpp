@@ -270,18 +270,22 @@ Tensor H5File::read_tensor(const std::string& name) const {
   return read_tensor(name, info.dtype);
 }
 
+void H5File::read_whole(const std::string& name, int64_t mem_type, void* data,
+                        int64_t numel) const {
+  Handle ds(
+      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
+      H5Dclose);
+  if (numel > 0)
+    UFLOW_H5_CHECK(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path_,
+                   ": cannot read dataset '", name, "'");
+}
+
 Tensor H5File::read_tensor(const std::string& name, DType dtype) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.is_float || info.type_name.find("int") != std::string::npos, path_,
               ": dataset '", name, "' has type ", info.type_name, ", expected a number type");
-  Handle ds(
-      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
-      H5Dclose);
   Tensor t = Tensor::empty(info.shape, dtype);
-  if (t.numel() > 0)
-    UFLOW_H5_CHECK(
-        H5Dread(ds.get(), native_type(dtype), H5S_ALL, H5S_ALL, H5P_DEFAULT, t.raw_data()), path_,
-        ": cannot read dataset '", name, "'");
+  read_whole(name, native_type(dtype), t.raw_data(), t.numel());
   return t;
 }
 
@@ -304,13 +308,8 @@ std::vector<int64_t> H5File::read_ints(const std::string& name) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.type_name.find("int") != std::string::npos, path_, ": dataset '", name,
               "' has type ", info.type_name, ", expected integers");
-  Handle ds(
-      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
-      H5Dclose);
   std::vector<int64_t> v(static_cast<size_t>(shape_numel(info.shape)));
-  if (!v.empty())
-    UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                   path_, ": cannot read dataset '", name, "'");
+  read_whole(name, H5T_NATIVE_INT64, v.data(), static_cast<int64_t>(v.size()));
   return v;
 }
 
@@ -318,13 +317,8 @@ std::vector<uint8_t> H5File::read_bytes(const std::string& name, Shape* shape) c
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.type_name == "uint8", path_, ": dataset '", name, "' has type ", info.type_name,
               ", expected uint8");
-  Handle ds(
-      UFLOW_H5_CHECK(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), path_, ": cannot open '", name, "'"),
-      H5Dclose);
   std::vector<uint8_t> v(static_cast<size_t>(shape_numel(info.shape)));
-  if (!v.empty())
-    UFLOW_H5_CHECK(H5Dread(ds.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()),
-                   path_, ": cannot read dataset '", name, "'");
+  read_whole(name, H5T_NATIVE_UINT8, v.data(), static_cast<int64_t>(v.size()));
   if (shape) *shape = info.shape;
   return v;
 }

@@ -76,6 +76,8 @@ class H5File {
  private:
   void ensure_parent(const std::string& name);
   int64_t open_attr(const std::string& key) const;  // an hid_t the caller closes
+  // Reads all `numel` values of a dataset, converted to mem_type (an hid_t), into data.
+  void read_whole(const std::string& name, int64_t mem_type, void* data, int64_t numel) const;
   void write_attr(const std::string& key, int64_t mem_type, const std::vector<uint64_t>& dims,
                   const void* data);
   std::string path_;

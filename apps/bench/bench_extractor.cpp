@@ -55,10 +55,6 @@ int bench_extractor(const std::vector<std::string>& argv) {
   spec.extractor = parse_extractor_kind(args.str("config"), "bench extractor: --config");
   const MsCaitConfig cfg = extractor_config(spec);
   const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench extractor");
-  const Device device = setup.device;
-  const std::vector<int64_t>& batches = setup.batches;
-  const int runs = setup.runs, warmup = setup.warmup;
-  const bench::GemmCeiling& ceiling = setup.ceiling;
 
   const double flops = 2.0 * ms_cait_macs(cfg);
   std::printf("extractor: %s (", to_string(spec.extractor));
@@ -75,24 +71,27 @@ int bench_extractor(const std::vector<std::string>& argv) {
   std::unique_ptr<MsCaitExtractor> extractor;
   const double t_build = bench::seconds_of([&] {
     extractor = std::make_unique<MsCaitExtractor>(cfg, gen);
-    extractor->to(device);
+    extractor->to(setup.device);
   });
-  std::printf("extractor built (random weights) and placed on %s in %.1f s\n", device_name(device),
-              t_build);
+  std::printf("extractor built (random weights) and placed on %s in %.1f s\n",
+              device_name(setup.device), t_build);
 
-  for (const int64_t b : batches) {
+  for (const int64_t b : setup.batches) {
     const int64_t s = cfg.input_size();
-    const Tensor images = kernels::rand_normal({b, 3, s, s}, 5, 0, 0.0, 1.0, DType::f32, device);
-    const double t =
-        bench::median_seconds([&] { (void)extractor->forward(images); }, warmup, runs, device);
+    const Tensor images =
+        kernels::rand_normal({b, 3, s, s}, 5, 0, 0.0, 1.0, DType::f32, setup.device);
+    const double t = bench::median_seconds([&] { (void)extractor->forward(images); }, setup.warmup,
+                                           setup.runs, setup.device);
     const double per_image = t / static_cast<double>(b);
     const double gflops = flops / per_image * 1e-9;
     std::printf(
         "extractor %s forward, %s, batch %lld: %.2f ms/image (%.2f images/s), "
         "%.1f GFLOP/s = %.0f%% of the GEMM ceiling  [median of %d]\n",
-        to_string(spec.extractor), device_name(device), static_cast<long long>(b), per_image * 1e3,
-        1.0 / per_image, gflops, 100.0 * gflops / ceiling.gflops, runs);
-    bench::print_result("extractor", to_string(spec.extractor), device, b, per_image * 1e3, gflops);
+        to_string(spec.extractor), device_name(setup.device), static_cast<long long>(b),
+        per_image * 1e3, 1.0 / per_image, gflops, 100.0 * gflops / setup.ceiling.gflops,
+        setup.runs);
+    bench::print_result("extractor", to_string(spec.extractor), setup.device, b, per_image * 1e3,
+                        gflops);
   }
   return 0;
 }

@@ -59,15 +59,11 @@ int bench_flow(const std::vector<std::string>& argv) {
   bench::add_model_bench_options(args, kDefaults, "step");
   if (!args.parse(argv)) return 0;
   const bench::ModelBenchSetup setup = bench::model_bench_setup(args, kDefaults, "bench flow");
-  const Device device = setup.device;
-  const std::vector<int64_t>& batches = setup.batches;
-  const int runs = setup.runs, warmup = setup.warmup;
-  const bench::GemmCeiling& ceiling = setup.ceiling;
 
   ModelSpec spec;
   spec.extractor = ExtractorKind::paper;  // only its shapes are used; no weights are read
   const std::unique_ptr<UFlow> flow = build_flow(spec);
-  flow->to(device);
+  flow->to(setup.device);
   flow->train(true);
   const double fwd_flops = 2.0 * flow_forward_macs(*flow);
   // Backward through a convolution costs two forward convolutions (input and weight grads).
@@ -83,12 +79,12 @@ int bench_flow(const std::vector<std::string>& argv) {
   AdamOptions adam_opt;  // lr 1e-3, coupled weight decay 1e-5, as the reference trains
   Adam adam(flow->parameters(), adam_opt);
 
-  for (const int64_t b : batches) {
+  for (const int64_t b : setup.batches) {
     std::vector<Tensor> feats;
     uint64_t offset = 0;
     for (const Shape& f : flow->config().features) {
-      feats.push_back(
-          kernels::rand_normal({b, f[0], f[1], f[2]}, 9, offset, 0.0, 1.0, DType::f32, device));
+      feats.push_back(kernels::rand_normal({b, f[0], f[1], f[2]}, 9, offset, 0.0, 1.0, DType::f32,
+                                           setup.device));
       offset += uint64_t{1} << 32;
     }
     const double per = 1.0 / static_cast<double>(b);
@@ -98,7 +94,7 @@ int bench_flow(const std::vector<std::string>& argv) {
                                      NoGradGuard no_grad;
                                      (void)flow->forward(feats);
                                    },
-                                   warmup, runs, device);
+                                   setup.warmup, setup.runs, setup.device);
     Tensor loss;
     const double t_step = per * bench::median_seconds(
                                     [&] {
@@ -108,20 +104,20 @@ int bench_flow(const std::vector<std::string>& argv) {
                                       backward(loss);
                                       adam.step();
                                     },
-                                    warmup, runs, device);
+                                    setup.warmup, setup.runs, setup.device);
     const double g_fwd = fwd_flops / t_fwd * 1e-9, g_step = step_flops / t_step * 1e-9;
     std::printf(
         "flow forward,       %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
         "the GEMM ceiling)  [median of %d]\n",
-        device_name(device), static_cast<long long>(b), t_fwd * 1e3, g_fwd,
-        100.0 * g_fwd / ceiling.gflops, runs);
+        device_name(setup.device), static_cast<long long>(b), t_fwd * 1e3, g_fwd,
+        100.0 * g_fwd / setup.ceiling.gflops, setup.runs);
     std::printf(
         "flow training step, %s, batch %lld: %8.2f ms/image, %7.1f GFLOP/s (%.0f%% of "
         "the GEMM ceiling)  [median of %d; last loss %.6g]\n",
-        device_name(device), static_cast<long long>(b), t_step * 1e3, g_step,
-        100.0 * g_step / ceiling.gflops, runs, loss.item());
-    bench::print_result("flow", "forward", device, b, t_fwd * 1e3, g_fwd);
-    bench::print_result("flow", "train", device, b, t_step * 1e3, g_step);
+        device_name(setup.device), static_cast<long long>(b), t_step * 1e3, g_step,
+        100.0 * g_step / setup.ceiling.gflops, setup.runs, loss.item());
+    bench::print_result("flow", "forward", setup.device, b, t_fwd * 1e3, g_fwd);
+    bench::print_result("flow", "train", setup.device, b, t_step * 1e3, g_step);
   }
   return 0;
 }
