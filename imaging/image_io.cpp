@@ -16,31 +16,30 @@
 namespace uflow {
 namespace {
 
+// stb's interleaved pixels (H, W, channels) of a decoded image as a (channels, H, W) tensor of
+// value / max_value; frees the pixels. Throws naming the file when decoding failed.
+template <typename T>
+Tensor planar(T* pixels, const std::string& path, int w, int h, int channels, float max_value) {
+  const std::unique_ptr<T, void (*)(void*)> px(pixels, stbi_image_free);
+  UFLOW_CHECK(px, path, ": cannot read image (", stbi_failure_reason(), ")");
+  Tensor out = Tensor::empty({channels, h, w});
+  float* o = out.data<float>();
+  for (int c = 0; c < channels; ++c)
+    for (int64_t i = 0; i < int64_t(w) * h; ++i)
+      o[c * w * h + i] = px.get()[i * channels + c] / max_value;
+  return out;
+}
+
 // Decodes to `channels` channels (1 or 3) as floats in [0, 1], keeping 16-bit precision.
 Tensor decode(const std::string& path, int channels) {
   int w = 0, h = 0, n = 0;
-  const bool is16 = stbi_is_16_bit(path.c_str());
-  Tensor out;
-  if (is16) {
-    std::unique_ptr<stbi_us, void (*)(void*)> px(stbi_load_16(path.c_str(), &w, &h, &n, channels),
-                                                 stbi_image_free);
-    UFLOW_CHECK(px, path, ": cannot read image (", stbi_failure_reason(), ")");
-    out = Tensor::empty({channels, h, w});
-    float* o = out.data<float>();
-    for (int c = 0; c < channels; ++c)
-      for (int64_t i = 0; i < int64_t(w) * h; ++i)
-        o[c * w * h + i] = px.get()[i * channels + c] / 65535.0f;
-  } else {
-    std::unique_ptr<stbi_uc, void (*)(void*)> px(stbi_load(path.c_str(), &w, &h, &n, channels),
-                                                 stbi_image_free);
-    UFLOW_CHECK(px, path, ": cannot read image (", stbi_failure_reason(), ")");
-    out = Tensor::empty({channels, h, w});
-    float* o = out.data<float>();
-    for (int c = 0; c < channels; ++c)
-      for (int64_t i = 0; i < int64_t(w) * h; ++i)
-        o[c * w * h + i] = px.get()[i * channels + c] / 255.0f;
+  // Loaded before the call: w and h are only known once stb has decoded the file.
+  if (stbi_is_16_bit(path.c_str())) {
+    stbi_us* px = stbi_load_16(path.c_str(), &w, &h, &n, channels);
+    return planar(px, path, w, h, channels, 65535.0f);
   }
-  return out;
+  stbi_uc* px = stbi_load(path.c_str(), &w, &h, &n, channels);
+  return planar(px, path, w, h, channels, 255.0f);
 }
 
 }  // namespace
