@@ -177,9 +177,9 @@ int eval_command(const std::vector<std::string>& args) {
                 name.c_str(), fmt(m.image_auroc).c_str(), fmt(m.pixel_auroc).c_str(),
                 fmt(m.aupro).c_str(), fmt(m.miou_nfa).c_str(), fmt(m.miou_oracle).c_str());
   }
-  write_eval_outputs(
-      out, evals,
-      std::string("NFA method: ") + to_string(opt.nfa) + (opt.guard ? " (guarded)" : ""));
+  write_eval_outputs(out, evals,
+                     std::string("NFA method: ") + to_string(opt.nfa.method) +
+                         (opt.nfa.guard ? " (guarded)" : ""));
   std::printf("metrics: %s/metrics.json\nreport:  %s/report.html\n", out.c_str(), out.c_str());
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "apps/commands/inference_setup.h"
 
+#include "apps/cli/choice.h"
 #include "apps/commands/device_option.h"
 
 namespace uflow::app {
@@ -19,27 +20,42 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& weights
   return m;
 }
 
-void add_inference_options(Args& a) {
-  a.option("nfa", "tree|block", "tree", "a-contrario segmentation method")
+contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source) {
+  return parse_choice(text, {contrario::NfaMethod::tree, contrario::NfaMethod::block}, "NFA method",
+                      source);
+}
+
+void add_nfa_options(Args& a, const std::string& method_option) {
+  a.option(method_option, "tree|block", "tree", "a-contrario segmentation method")
       .flag("guard", "tree NFA: no evidence from under-dispersed regions (log P = 0 where t <= 1)")
       .option("window", "n", "5", "block NFA window at the finest scale (anomalib uses 7)")
       .option("prob", "p", "0.9", "block NFA probability (anomalib uses 0.5)")
-      .option("size", "px", "256", "side of the anomaly and NFA maps")
-      .option("batch", "n", "8", "images per batch")
+      .option("size", "px", "256", "side T of the anomaly and NFA maps");
+}
+
+contrario::NfaSettings nfa_settings(const Args& a, const std::string& method_option) {
+  contrario::NfaSettings s;
+  s.method = parse_nfa_method(a.str(method_option), "--" + method_option);
+  s.guard = a.has("guard");
+  s.window = a.integer("window");
+  s.prob = a.real("prob");
+  s.size = a.integer("size");
+  return s;
+}
+
+void add_inference_options(Args& a) {
+  add_nfa_options(a, "nfa");
+  a.option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
       .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)");
 }
 
 PredictOptions inference_options(const Args& a) {
   PredictOptions o;
-  o.nfa = parse_nfa_method(a.str("nfa"), "--nfa");
-  o.guard = a.has("guard");
-  o.window = a.integer("window");
-  o.prob = a.real("prob");
-  o.size = a.integer("size");
+  o.nfa = nfa_settings(a, "nfa");
   o.batch = a.integer("batch");
   o.device = parse_device(a.str("device"));
-  UFLOW_CHECK(o.size >= 8 && o.batch >= 1, "--size must be at least 8 and --batch at least 1");
+  UFLOW_CHECK(o.nfa.size >= 8 && o.batch >= 1, "--size must be at least 8 and --batch at least 1");
   return o;
 }
 

@@ -20,7 +20,13 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& checkpoint, const std::string& weights_dir,
                        Device device);
 
-// Declares --nfa, --guard, --window, --prob, --size, --batch, --device, --weights.
+// Declares the NFA options: --<method_option> tree|block, --guard, --window, --prob, --size.
+void add_nfa_options(Args& a, const std::string& method_option);
+contrario::NfaSettings nfa_settings(const Args& a, const std::string& method_option);
+// The NFA method's spelling, read once; `source` (the option) starts the error line.
+contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source);
+
+// Declares the NFA options (method as --nfa), --batch, --device, --weights.
 void add_inference_options(Args& a);
 PredictOptions inference_options(const Args& a);
 

@@ -7,9 +7,7 @@
 #include "apps/commands/device_option.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/model/features.h"
-#include "contrario/block_nfa.h"
 #include "contrario/nfa_method.h"
-#include "contrario/tree_nfa.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "weights/atomic_write.h"
@@ -128,41 +126,25 @@ int nfa_command(const std::vector<std::string>& args) {
          "nfa (B, 1, T, T) = -log10 NFA and mask (1 where log10 NFA < 0).");
   a.positional("latents", "HDF5 file with datasets z1, z2, ... finest first")
       .option("out", "file", "nfa.h5", "output HDF5 file")
-      .option("method", "tree|block", "tree", "NFA variant")
-      .option("size", "px", "256", "side T of the output maps")
-      .flag("guard", "tree NFA: log P = 0 where t <= 1 (no evidence from under-dispersion)")
-      .option("window", "n", "5", "block NFA window at the finest scale (anomalib: 7)")
-      .option("prob", "p", "0.9", "block NFA probability (anomalib: 0.5)")
       .option("png", "dir", "", "also write one PNG of the NFA map and of the mask per sample")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  add_nfa_options(a, "method");
   if (!a.parse(args)) return 0;
   const Device dev = parse_device(a.str("device"));
-  const contrario::NfaMethod method = parse_nfa_method(a.str("method"), "--method");
+  const contrario::NfaSettings nfa = nfa_settings(a, "method");
   std::vector<Tensor> z;
   {
     H5File f(a.str("latents"), 'r');
     z = read_numbered(f, "z");
   }
   for (Tensor& t : z) t = kernels::to_device(t, dev);
-  contrario::NfaResult r;
-  if (method == contrario::NfaMethod::tree) {
-    contrario::TreeNfaOptions o;
-    o.size = a.integer("size");
-    o.guard = a.has("guard");
-    r = contrario::tree_nfa(z, o);
-  } else {
-    contrario::BlockNfaOptions o;
-    o.size = a.integer("size");
-    o.window = a.integer("window");
-    o.prob = a.real("prob");
-    r = contrario::block_nfa(z, o);
-  }
+  const contrario::NfaResult r = contrario::run_nfa(z, nfa);
   const Tensor score = kernels::to_device(r.score, Device::cpu);
   const Tensor mask = kernels::to_device(r.mask, Device::cpu);
   write_h5_atomic(a.str("out"), [&](H5File& f) {
     f.write_tensor("nfa", score);
     f.write_tensor("mask", mask);
-    f.set_attr("method", to_string(method));
+    f.set_attr("method", to_string(nfa.method));
     f.set_attr("log10_tests", r.log10_tests);
   });
   if (!a.str("png").empty()) {
@@ -177,7 +159,7 @@ int nfa_command(const std::vector<std::string>& args) {
     }
   }
   std::printf("%lld samples, method %s -> %s\n", static_cast<long long>(score.size(0)),
-              to_string(method), a.str("out").c_str());
+              to_string(nfa.method), a.str("out").c_str());
   return 0;
 }
 

@@ -1,10 +1,7 @@
 #include "apps/model/predictor.h"
 
-#include "apps/cli/choice.h"
 #include "apps/cli/progress.h"
 #include "apps/model/features.h"
-#include "contrario/block_nfa.h"
-#include "contrario/tree_nfa.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
@@ -23,11 +20,6 @@ Tensor ground_truth(const Sample& s, int64_t size) {
 
 }  // namespace
 
-contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source) {
-  return parse_choice(text, {contrario::NfaMethod::tree, contrario::NfaMethod::block}, "NFA method",
-                      source);
-}
-
 Tensor display_image(const Sample& s, int64_t size) {
   return resize_image(load_image_rgb(s.image), size);
 }
@@ -38,7 +30,7 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
                                        const std::function<void(const Prediction&)>& on_image) {
   NoGradGuard no_grad;
   const int64_t n = static_cast<int64_t>(samples.size());
-  const int64_t T = opt.size;
+  const int64_t T = opt.nfa.size;
   std::vector<Prediction> out;
   Progress bar("predict", n);
   for (int64_t start = 0; start < n; start += opt.batch) {
@@ -49,19 +41,7 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
     UFlowOut z = flow.forward(extractor.forward(images));
     Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
     Tensor scores = image_scores(amap);
-    contrario::NfaResult nfa;
-    if (opt.nfa == contrario::NfaMethod::tree) {
-      contrario::TreeNfaOptions o;
-      o.size = T;
-      o.guard = opt.guard;
-      nfa = contrario::tree_nfa(z.z, o);
-    } else {
-      contrario::BlockNfaOptions o;
-      o.size = T;
-      o.window = opt.window;
-      o.prob = opt.prob;
-      nfa = contrario::block_nfa(z.z, o);
-    }
+    const contrario::NfaResult nfa = contrario::run_nfa(z.z, opt.nfa);
     Tensor nfa_score = kernels::to_device(nfa.score, Device::cpu);
     const std::vector<double> sv = scores.to_vector();
     for (int64_t i = 0; i < end - start; ++i) {

@@ -14,17 +14,10 @@
 namespace uflow::app {
 
 struct PredictOptions {
-  contrario::NfaMethod nfa = contrario::NfaMethod::tree;
-  bool guard = false;  // tree NFA: log P = 0 where t <= 1
-  int64_t window = 5;  // block NFA
-  double prob = 0.9;   // block NFA
-  int64_t size = 256;  // T
+  contrario::NfaSettings nfa;  // nfa.size is also the side T of the anomaly maps
   int64_t batch = 8;
   Device device = Device::cpu;
 };
-
-// The command line's --nfa, read once; `source` (the option) starts the error line.
-contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source);
 
 // Runs the pipeline over samples. Ground truth is loaded for samples with a mask (resized to
 // T×T with the same antialiased bilinear filter as images, then > 0.5) and is zeros otherwise.

@@ -4,8 +4,8 @@
 // converted reference checkpoint may say extractor "custom": readable, never buildable).
 #include <doctest/doctest.h>
 
+#include "apps/commands/inference_setup.h"
 #include "apps/model/checkpoint.h"
-#include "apps/model/predictor.h"
 #include "test_util.h"
 #include "weights/hdf5_file.h"
 
