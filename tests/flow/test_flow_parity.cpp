@@ -26,6 +26,15 @@ std::set<std::string> our_names(const Module& m) {
   return out;
 }
 
+// Datasets <prefix>0 .. <prefix>{count-1}: one tensor per scale, finest first.
+std::vector<Tensor> read_scales(const H5File& f, const std::string& prefix, int64_t count,
+                                DType dtype) {
+  std::vector<Tensor> out;
+  for (int64_t s = 0; s < count; ++s)
+    out.push_back(f.read_tensor(prefix + std::to_string(s), dtype));
+  return out;
+}
+
 std::set<std::string> fixture_names(const H5File& f, const std::string& group) {
   const auto v = f.names(group);
   return {v.begin(), v.end()};
@@ -125,14 +134,11 @@ void uflow_case(const std::string& file, DType dtype) {
   flow.to(dtype);
   load_reference(f, flow, dtype);
 
-  std::vector<Tensor> feats;
-  for (int64_t s = 0; s < S; ++s)
-    feats.push_back(f.read_tensor("features/" + std::to_string(s), dtype));
-  const UFlowOut out = flow.forward(feats);
+  const UFlowOut out = flow.forward(read_scales(f, "features/", S, dtype));
   // Expected values are float64 only; a float32 run is held to the float32 tolerance.
+  const std::vector<Tensor> z_ref = read_scales(f, "f64/z/", S, dtype);
   for (int64_t s = 0; s < S; ++s)
-    CHECK_PARITY(label, "z/" + std::to_string(s), out.z[s],
-                 f.read_tensor("f64/z/" + std::to_string(s), dtype), rtol);
+    CHECK_PARITY(label, "z/" + std::to_string(s), out.z[s], z_ref[s], rtol);
   CHECK_PARITY(label, "log_det", out.log_det, f.read_tensor("f64/log_det", dtype), rtol);
   const Tensor loss = nll_loss(out.z, out.log_det);
   CHECK_PARITY(label, "loss", loss, f.read_tensor("f64/loss", dtype), rtol);
@@ -143,13 +149,10 @@ void uflow_case(const std::string& file, DType dtype) {
   }
 
   NoGradGuard no_grad;
-  std::vector<Tensor> z;
+  const UFlowOut inv = flow.inverse(read_scales(f, "inverse_input/", S, dtype));
+  const std::vector<Tensor> inv_ref = read_scales(f, "f64/inverse/", S, dtype);
   for (int64_t s = 0; s < S; ++s)
-    z.push_back(f.read_tensor("inverse_input/" + std::to_string(s), dtype));
-  const UFlowOut inv = flow.inverse(z);
-  for (int64_t s = 0; s < S; ++s)
-    CHECK_PARITY(label, "inverse/" + std::to_string(s), inv.z[s],
-                 f.read_tensor("f64/inverse/" + std::to_string(s), dtype), rtol);
+    CHECK_PARITY(label, "inverse/" + std::to_string(s), inv.z[s], inv_ref[s], rtol);
   CHECK_PARITY(label, "inverse_log_det", inv.log_det, f.read_tensor("f64/inverse_log_det", dtype),
                rtol);
 }

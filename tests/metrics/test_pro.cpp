@@ -84,17 +84,20 @@ TEST_CASE("aupro matches the plain per-threshold reference on fixtures") {
   const auto cont = m::test::continuous_case();
   constexpr double tol = 1e-12;
   CHECK(m::aupro(ties.scores, ties.masks, ties.shape) ==
-        doctest::Approx(ref::k_ties_aupro_03).epsilon(tol));
-  CHECK(m::aupro(ties.scores, ties.masks, ties.shape, 1.0) ==
-        doctest::Approx(ref::k_ties_aupro_1).epsilon(tol));
-  CHECK(m::aupro(ties.scores, ties.masks, ties.shape, 0.05) ==
-        doctest::Approx(ref::k_ties_aupro_005).epsilon(tol));
+        doctest::Approx(ref::k_ties_aupro_03).epsilon(tol));  // the default limit, 0.3
   CHECK(m::aupro(cont.scores, cont.masks, cont.shape) ==
         doctest::Approx(ref::k_continuous_aupro_03).epsilon(tol));
-  CHECK(m::aupro(cont.scores, cont.masks, cont.shape, 1.0) ==
-        doctest::Approx(ref::k_continuous_aupro_1).epsilon(tol));
-  CHECK(m::aupro(cont.scores, cont.masks, cont.shape, 0.05) ==
-        doctest::Approx(ref::k_continuous_aupro_005).epsilon(tol));
+  const struct {
+    const m::test::Case& c;
+    double max_fpr, expected;
+  } rows[] = {{ties, 0.3, ref::k_ties_aupro_03},      {ties, 1.0, ref::k_ties_aupro_1},
+              {ties, 0.05, ref::k_ties_aupro_005},    {cont, 0.3, ref::k_continuous_aupro_03},
+              {cont, 1.0, ref::k_continuous_aupro_1}, {cont, 0.05, ref::k_continuous_aupro_005}};
+  for (const auto& r : rows) {
+    INFO("max FPR ", r.max_fpr, ", expected ", r.expected);
+    CHECK(m::aupro(r.c.scores, r.c.masks, r.c.shape, r.max_fpr) ==
+          doctest::Approx(r.expected).epsilon(tol));
+  }
 
   // The curve: every reference point with fpr <= 0.3, then the interpolated end at 0.3.
   const m::Curve c = m::pro_curve(ties.scores, ties.masks, ties.shape);

@@ -1,6 +1,8 @@
-"""Shared helpers of the fixture scripts in tools/reference: where fixtures go, the common
-attributes, and an atomic h5py writer. Large datasets are stored gzip-compressed (HDF5 reads
-them transparently); small ones contiguously."""
+"""Writing helpers shared by the fixture scripts in tools/reference: fixture paths under
+tests/fixtures, an h5py file written to <path>.tmp and renamed when complete, datasets stored
+gzip-compressed above 16 KiB (HDF5 reads them transparently), and typed root attributes
+(int -> int64, float -> float64, str -> variable-length string), so the C++ reader
+(weights/hdf5_file.h) sees the same types whatever Python produced them."""
 import contextlib
 import os
 import sys
@@ -12,7 +14,8 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 FIXTURE_VERSION = 1
-sys.path.insert(0, os.path.join(ROOT, "tools"))
+if os.path.join(ROOT, "tools") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
 
 
 def out_path(*parts):
@@ -21,53 +24,52 @@ def out_path(*parts):
     return path
 
 
-def to_numpy(value):
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
+def as_array(value, dtype=None):
+    a = value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value)
+    return a.astype(dtype) if dtype is not None else a
+
+
+def attr_value(v):
+    if isinstance(v, (bool, np.bool_)):
+        return np.int64(v)
+    if isinstance(v, (int, np.integer)):
+        return np.int64(v)
+    if isinstance(v, (float, np.floating)):
+        return np.float64(v)
+    if isinstance(v, str):
+        return str(v)  # plain str: torch's version string is a str subclass h5py rejects
+    a = np.asarray(v)
+    if a.dtype.kind in "iub":
+        return a.astype(np.int64)
+    if a.dtype.kind == "f":
+        return a.astype(np.float64)
+    raise TypeError("unsupported attribute value %r" % (v,))
+
+
+def set_attrs(f, **attrs):
+    for k, v in attrs.items():
+        f.attrs[k] = attr_value(v)
+
+
+def put(f, name, value, dtype=None):
+    """Dataset `name` ('/' makes groups); gzip with byte shuffling above 16 KiB."""
+    a = as_array(value, dtype)
+    opts = dict(compression="gzip", compression_opts=9, shuffle=True) if a.nbytes > 16384 else {}
+    f.create_dataset(name, data=a, **opts)
 
 
 @contextlib.contextmanager
-def fixture_file(path, generator, **versions):
-    """An h5py file written to <path>.tmp and renamed on success, with attributes version,
-    generator and the versions of the libraries that produced it."""
+def fixture_file(path, generator, **attrs):
+    """Root attributes: version, generator (the script, relative to the repository), torch
+    version and `attrs`."""
     tmp = path + ".tmp"
     try:
         with h5py.File(tmp, "w") as f:
-            f.attrs["version"] = np.int64(FIXTURE_VERSION)
-            f.attrs["generator"] = os.path.relpath(generator, ROOT)
-            f.attrs["torch_version"] = str(torch.__version__)
-            for k, v in versions.items():
-                f.attrs[k] = str(v)
+            set_attrs(f, version=FIXTURE_VERSION, generator=os.path.relpath(generator, ROOT),
+                      torch_version=str(torch.__version__), **attrs)
             yield f
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
-
-
-def put(f, name, value, dtype=None):
-    """Stores a tensor/array as dataset `name` (a '/' makes groups), optionally cast."""
-    a = to_numpy(value)
-    if dtype is not None:
-        a = a.astype(dtype)
-    kwargs = {}
-    if a.nbytes > 16384:
-        kwargs = dict(compression="gzip", compression_opts=9, shuffle=True)
-    f.create_dataset(name, data=a, **kwargs)
-
-
-def set_attrs(f, **attrs):
-    for k, v in attrs.items():
-        if isinstance(v, bool):
-            v = np.int64(v)
-        elif isinstance(v, int):
-            v = np.int64(v)
-        elif isinstance(v, float):
-            v = np.float64(v)
-        elif isinstance(v, str):
-            v = str(v)  # plain str: h5py stores it as a variable-length string
-        elif isinstance(v, (list, tuple)):
-            v = np.asarray(v)
-        f.attrs[k] = v

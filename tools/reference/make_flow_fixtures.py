@@ -33,7 +33,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_h5 import fixture_file, out_path, put, set_attrs  # noqa: E402
+from fixture_io import fixture_file, out_path, put, set_attrs  # noqa: E402
 
 from importlib.metadata import version  # noqa: E402
 import FrEIA.framework as ff  # noqa: E402

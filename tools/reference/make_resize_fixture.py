@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_h5 import fixture_file, out_path, put, set_attrs  # noqa: E402
+from fixture_io import fixture_file, out_path, put, set_attrs  # noqa: E402
 
 H, W, SIZE = 600, 700, 448
 MEAN = (0.485, 0.456, 0.406)
