@@ -47,7 +47,7 @@ Tensor tree_log_prob_maps(const Tensor& z_in, bool guard) {
 
 Tensor block_log_prob_maps(const Tensor& z_in, int64_t half_width, double prob) {
   const Tensor z = prepare_latents({z_in}, "block_log_prob_maps")[0];
-  const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
+  const int64_t batch = z.size(0), h = z.size(2), w = z.size(3);
   UFLOW_CHECK(half_width >= 1 && half_width < h && half_width < w, "block NFA: window half-width ",
               half_width, " needs maps larger than that, got ", describe(z));
   const int64_t side = 2 * half_width + 1;

@@ -4,6 +4,7 @@
 
 #include "flow/random_permutation.h"
 #include "layers/module_list.h"
+#include "tensor/profiler.h"
 
 namespace uflow {
 
@@ -98,6 +99,7 @@ Tensor AllInOneBlock::mix_channels(const Tensor& v, bool inverse) const {
 }
 
 FlowOut AllInOneBlock::forward(const Tensor& x) const {
+  profile::Region region("coupling");
   UFLOW_CHECK(x.dim() == 4 && x.size(1) == cfg_.channels, "AllInOneBlock: expected (B, ",
               cfg_.channels, ", H, W), got ", shape_str(x.shape()));
   const int64_t hw = x.size(2) * x.size(3);

@@ -12,6 +12,8 @@ class Linear : public Module {
   Tensor forward(const Tensor& x) const { return linear(x, weight_, bias_); }
   int64_t in_features() const { return weight_.size(1); }
   int64_t out_features() const { return weight_.size(0); }
+  const Tensor& weight() const { return weight_; }
+  const Tensor& bias() const { return bias_; }  // undefined without a bias
 
  private:
   Tensor weight_, bias_;

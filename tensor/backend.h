@@ -93,6 +93,13 @@ class Backend {
   virtual void pad2d_backward(const Tensor& dx, const Tensor& grad,
                               const Pad2dGeometry& g) const = 0;
 
+  // ---- talking-heads attention for inference (kernels::talking_heads_attention): qkv
+  // contiguous (B, N, 3·D) holding [q | k | v], head h in columns h·hd..(h+1)·hd of each; w_l,
+  // w_w (H, H) and b_l, b_w (H) contiguous; out (B, N, D).
+  virtual void talking_heads_attention(const Tensor& out, const Tensor& qkv, int64_t heads,
+                                       double scale, const Tensor& w_l, const Tensor& b_l,
+                                       const Tensor& w_w, const Tensor& b_w) const = 0;
+
   // ---- y[a, o, k] = Σ_e weight[e] · x[a, col[e], k] over the taps of row o of the
   // resampling table (tensor/interp_table.h); x contiguous (outer, t.n_in, inner).
   virtual void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,

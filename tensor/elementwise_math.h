@@ -2,9 +2,13 @@
 // CUDA kernels call the same code, so the two backends cannot drift apart.
 #pragma once
 #include <cmath>
+#include <type_traits>
 
 #include "tensor/dtype.h"
 #include "tensor/ops.h"
+#if !defined(__CUDA_ARCH__)
+#include "tensor/cpu/vector_math.h"
+#endif
 
 namespace uflow::ew {
 
@@ -19,6 +23,7 @@ using uflow::UnaryOp;
 using std::atan;
 using std::cos;
 using std::erf;
+using std::erfc;
 using std::exp;
 using std::log;
 using std::log1p;
@@ -27,9 +32,24 @@ using std::sqrt;
 using std::tanh;
 #endif
 
+// Φ(x), the gate of the exact GELU x·Φ(x), as erfc(−x/√2)/2: equal to PyTorch's
+// (1 + erf(x/√2))/2 but without its cancellation in the lower tail. On the host, float uses the
+// vectorisable tensor/cpu/vector_math.h (a scalar erfc call would stop the loop's
+// vectorisation); double and the GPU use the platform's erfc.
 template <typename T>
-UFLOW_HD T gelu_cdf(T x) {  // Φ(x), exact erf form
-  return T(0.5) * (T(1) + erf(x * T(0.70710678118654752440)));
+UFLOW_HD T gelu_cdf(T x) {
+#if !defined(__CUDA_ARCH__)
+  if constexpr (std::is_same_v<T, float>) return cpu::vec::normal_cdf(x);
+#endif
+  return T(0.5) * erfc(x * T(-0.70710678118654752440));
+}
+// e^x for the GELU's density term, vectorisable on the host in float (as above).
+template <typename T>
+UFLOW_HD T gelu_exp(T x) {
+#if !defined(__CUDA_ARCH__)
+  if constexpr (std::is_same_v<T, float>) return cpu::vec::exp(x);
+#endif
+  return exp(x);
 }
 
 template <UnaryOp OP, typename T>
@@ -66,7 +86,7 @@ UFLOW_HD T unary_grad(T x, T y, T g) {
   if constexpr (OP == UnaryOp::sigmoid) return g * y * (T(1) - y);
   if constexpr (OP == UnaryOp::relu) return x > T(0) ? g : T(0);
   if constexpr (OP == UnaryOp::gelu)
-    return g * (gelu_cdf(x) + x * T(0.39894228040143267794) * exp(T(-0.5) * x * x));
+    return g * (gelu_cdf(x) + x * T(0.39894228040143267794) * gelu_exp(T(-0.5) * x * x));
   if constexpr (OP == UnaryOp::sign) return T(0);
 }
 

@@ -177,6 +177,14 @@ Tensor interpolate_backward(const Tensor& grad, int64_t in_h, int64_t in_w, Inte
 }  // namespace uflow::kernels
 
 namespace uflow::kernels {
+// Talking-heads attention (CaiT) for inference, fused: with q, k, v the three D-column thirds of
+// qkv (B, N, 3·D) split into `heads` heads of D/heads columns,
+//   P = mix_w(softmax(mix_l(scale · q_h k_hᵀ))),  out[:, :, h-th head's columns] = P_h v_h,
+// where mix(x)[h'] = Σ_h W[h', h] x[h] + bias[h'] mixes the heads. Returns (B, N, D). Not
+// differentiable: layers/talking_head_attn.cpp uses it when no gradient is wanted.
+Tensor talking_heads_attention(const Tensor& qkv, int64_t heads, double scale, const Tensor& w_l,
+                               const Tensor& b_l, const Tensor& w_w, const Tensor& b_w);
+
 // out.select(dim, i) = x.select(dim, perm[i]) for a permutation perm of x.size(dim) (the hard
 // channel permutation of the coupling blocks). Its inverse is the same op with the inverse
 // permutation.

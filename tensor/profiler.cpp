@@ -36,6 +36,8 @@ const char* kind_name(Kind kind) {
   switch (kind) {
     case Kind::gemm:
       return "gemm";
+    case Kind::attention:
+      return "fused attention";
     case Kind::conv:
       return "conv2d";
     case Kind::softmax:

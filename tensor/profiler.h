@@ -15,6 +15,7 @@ namespace uflow::profile {
 
 enum class Kind {
   gemm,
+  attention,  // the fused talking-heads attention (GEMMs, head mixes and softmax together)
   conv,
   softmax,
   layer_norm,

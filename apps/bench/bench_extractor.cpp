@@ -92,6 +92,10 @@ int bench_extractor(const std::vector<std::string>& argv) {
         setup.runs);
     bench::print_result("extractor", to_string(spec.extractor), setup.device, b, per_image * 1e3,
                         gflops);
+    if (setup.profile)
+      bench::print_profile(std::string("extractor ") + to_string(spec.extractor) + " forward, " +
+                               device_name(setup.device) + ", batch " + std::to_string(b),
+                           [&] { (void)extractor->forward(images); });
   }
   return 0;
 }

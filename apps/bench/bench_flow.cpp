@@ -118,6 +118,20 @@ int bench_flow(const std::vector<std::string>& argv) {
         100.0 * g_step / setup.ceiling.gflops, setup.runs, loss.item());
     bench::print_result("flow", "forward", setup.device, b, t_fwd * 1e3, g_fwd);
     bench::print_result("flow", "train", setup.device, b, t_step * 1e3, g_step);
+    if (setup.profile) {
+      const std::string at =
+          std::string(device_name(setup.device)) + ", batch " + std::to_string(b);
+      bench::print_profile("flow forward (no grad), " + at, [&] {
+        NoGradGuard no_grad;
+        (void)flow->forward(feats);
+      });
+      bench::print_profile("flow training step, " + at, [&] {
+        adam.zero_grad();
+        const UFlowOut out = flow->forward(feats);
+        backward(nll_loss(out.z, out.log_det));
+        adam.step();
+      });
+    }
   }
   return 0;
 }

@@ -14,6 +14,7 @@
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
+#include "tensor/profiler.h"
 #if defined(UFLOW_WITH_CUDA)
 #include "tensor/cuda/check.h"
 #endif
@@ -219,7 +220,10 @@ void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char
                   std::to_string(d.warmup_gpu) + " on CUDA)")
       .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
       .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
-      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)");
+      .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)")
+      .flag("profile",
+            "after the timings, one more " + w +
+                " with the op profiler on: time per kind of op (GEMM, attention, softmax, ...)");
 }
 
 ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
@@ -227,6 +231,7 @@ ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
   ModelBenchSetup s;
   s.device = parse_device(args.str("device"));
   s.gpu = s.device == Device::cuda;
+  s.profile = args.has("profile");
   s.batches = parse_batches(
       args.has("batch") ? args.str("batch") : (s.gpu ? d.batches_gpu : d.batches_cpu), command);
   s.runs =
@@ -240,6 +245,38 @@ ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
   print_machine(s.device);
   s.ceiling = gemm_ceiling(s.device, gemm_n, s.gpu ? 3 : 1, s.gpu ? 10 : 5);
   return s;
+}
+
+}  // namespace uflow::app::bench
+
+namespace uflow::app::bench {
+
+void print_profile(const std::string& title, const std::function<void()>& fn) {
+  profile::reset();
+  profile::set_enabled(true);
+  double total = 0;
+  try {
+    total = seconds_of(fn);
+  } catch (...) {
+    profile::set_enabled(false);
+    throw;
+  }
+  profile::set_enabled(false);
+  const std::vector<profile::Row> rows = profile::rows();
+  double counted = 0;
+  for (const profile::Row& r : rows) counted += r.seconds;
+  std::printf("profile: %s, %.1f ms in all (%.1f ms inside ops, %.1f%%)\n", title.c_str(),
+              total * 1e3, counted * 1e3, total > 0 ? 100.0 * counted / total : 0.0);
+  std::printf("  %-16s %-26s %10s %7s %8s\n", "region", "op kind", "ms", "share", "calls");
+  for (const profile::Row& r : rows) {
+    if (r.seconds < 1e-3 * total && r.seconds < 1e-4) continue;
+    std::printf("  %-16s %-26s %10.2f %6.1f%% %8lld\n", r.region.empty() ? "-" : r.region.c_str(),
+                profile::kind_name(r.kind), r.seconds * 1e3,
+                total > 0 ? 100.0 * r.seconds / total : 0.0, static_cast<long long>(r.calls));
+  }
+  std::printf("  %-16s %-26s %10.2f %6.1f%%\n", "-", "outside ops (framework, tape)",
+              (total - counted) * 1e3, total > 0 ? 100.0 * (total - counted) / total : 0.0);
+  std::fflush(stdout);
 }
 
 }  // namespace uflow::app::bench

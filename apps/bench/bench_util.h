@@ -72,6 +72,7 @@ void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char
 struct ModelBenchSetup {
   Device device = Device::cpu;
   bool gpu = false;
+  bool profile = false;  // --profile: one more call with the op profiler on, then its table
   std::vector<int64_t> batches;
   int runs = 1, warmup = 0;
   GemmCeiling ceiling;
@@ -80,5 +81,9 @@ struct ModelBenchSetup {
 // GEMM ceiling of the same run.
 ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
                                   const char* command);
+
+// Runs fn once with the op profiler (tensor/profiler.h) on and prints where its time went: one
+// row per (region, kind of op), exclusive times, largest first, with the share of the total.
+void print_profile(const std::string& title, const std::function<void()>& fn);
 
 }  // namespace uflow::app::bench

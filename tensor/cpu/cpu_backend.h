@@ -44,6 +44,9 @@ class CpuBackend final : public ElementwiseBackend<CpuLoop> {
                            const Tensor& weight, int64_t rows, int64_t cols) const override;
   void pad2d(const Tensor& y, const Tensor& x, const Pad2dGeometry& g) const override;
   void pad2d_backward(const Tensor& dx, const Tensor& grad, const Pad2dGeometry& g) const override;
+  void talking_heads_attention(const Tensor& out, const Tensor& qkv, int64_t heads, double scale,
+                               const Tensor& w_l, const Tensor& b_l, const Tensor& w_w,
+                               const Tensor& b_w) const override;
   void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
                     const InterpTable& t) const override;
   void permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,

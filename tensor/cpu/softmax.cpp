@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tensor/cpu/cpu_backend.h"
+#include "tensor/cpu/softmax_row.h"
 
 namespace uflow::cpu {
 namespace {
@@ -20,6 +21,12 @@ void CpuBackend::softmax(const Tensor& y, const Tensor& x, int64_t outer, int64_
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     const T* xp = x.data<T>();
     T* yp = y.data<T>();
+    if (inner == 1 && !log) {
+      // Softmax over the last dim (attention rows): one vectorised row at a time.
+#pragma omp parallel for schedule(static) if (outer * n > kParallelElements)
+      for (int64_t o = 0; o < outer; ++o) softmax_row(xp + o * n, yp + o * n, n);
+      return;
+    }
 #pragma omp parallel for schedule(static) if (outer * n * inner > kParallelElements)
     for (int64_t o = 0; o < outer; ++o) {
       const T* xs = xp + o * n * inner;
