@@ -1,6 +1,6 @@
 // Helpers shared by the test suites: tolerance comparison that names the worst element,
-// gradcheck assertions, the GPU skip, a scratch folder per test executable, whole files as
-// text and the message of the uflow::Error an expression throws.
+// gradcheck assertions, the GPU skip (gpu_skip.h), a scratch folder per test executable, whole
+// files as text and the message of the uflow::Error an expression throws.
 #pragma once
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@
 
 #include "autograd/gradcheck.h"
 #include "autograd/ops.h"
-#include "tensor/cuda/runtime.h"
+#include "gpu_skip.h"
 
 namespace uflow::test {
 
@@ -108,14 +108,4 @@ std::string error_of(Fn&& fn) {
     auto r_ = ::uflow::gradcheck((fn), (inputs));                    \
     INFO("max abs error ", r_.max_abs_error, "; worst: ", r_.worst); \
     CHECK(r_.ok);                                                    \
-  } while (0)
-
-// Ends the test executable as "skipped" (exit 77) when there is no GPU, saying so.
-#define UFLOW_REQUIRE_CUDA_OR_SKIP()                                                     \
-  do {                                                                                   \
-    if (!::uflow::cuda::available()) {                                                   \
-      std::printf("SKIPPED: no CUDA GPU on this machine; CPU-vs-CUDA parity not run\n"); \
-      std::fflush(stdout);                                                               \
-      std::exit(77);                                                                     \
-    }                                                                                    \
   } while (0)

@@ -30,19 +30,45 @@ size_t round_size(size_t n) {
   return (n + q - 1) / q * q;
 }
 
+// CUDA versions are encoded as 1000·major + 10·minor.
+std::string version_str(int v) {
+  return detail::concat(v / 1000, ".", (v % 1000) / 10);
+}
+
 }  // namespace
+
+GpuStatus gpu_status() {
+  static const GpuStatus status = [] {
+    int n = 0;
+    const cudaError_t err = cudaGetDeviceCount(&n);
+    if (err == cudaSuccess && n > 0) return GpuStatus{GpuState::usable, ""};
+    // The version queries answer without a device; driver 0 means no driver is installed.
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);
+    cudaRuntimeGetVersion(&runtime);
+    cudaGetLastError();  // clear the sticky error so later queries are clean
+    if (err == cudaSuccess || err == cudaErrorNoDevice)
+      return GpuStatus{GpuState::no_gpu, "CUDA reports no device"};
+    if (driver == 0) return GpuStatus{GpuState::no_gpu, "no CUDA driver is installed"};
+    if (err == cudaErrorInsufficientDriver)
+      return GpuStatus{
+          GpuState::unusable,
+          detail::concat("the CUDA driver supports CUDA ", version_str(driver),
+                         " but this build's runtime needs CUDA ", version_str(runtime))};
+    return GpuStatus{GpuState::unusable,
+                     detail::concat("CUDA cannot use the GPU: ", cudaGetErrorName(err), " (",
+                                    cudaGetErrorString(err), ")")};
+  }();
+  return status;
+}
 
 bool available() {
   static const bool ok = [] {
-    int n = 0;
-    cudaError_t err = cudaGetDeviceCount(&n);
-    if (err != cudaSuccess || n == 0) {
-      std::fprintf(stderr, "uflow: no usable CUDA GPU (%s); running on the CPU\n",
-                   err != cudaSuccess ? cudaGetErrorString(err) : "no device");
-      cudaGetLastError();  // clear the sticky error so later queries are clean
-      return false;
-    }
-    return true;
+    const GpuStatus status = gpu_status();
+    if (status.state == GpuState::usable) return true;
+    std::fprintf(stderr, "uflow: no usable CUDA GPU (%s); running on the CPU\n",
+                 status.reason.c_str());
+    return false;
   }();
   return ok;
 }

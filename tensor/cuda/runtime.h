@@ -1,14 +1,25 @@
 // The small CUDA runtime surface the rest of the library uses. In a build without CUDA these
-// functions exist too: cuda_available() is false and the others throw.
+// functions exist too: gpu_status() says "built without CUDA", available() is false and the
+// others throw.
 #pragma once
 #include <cstddef>
+#include <string>
 
 #include "tensor/dtype.h"
 
 namespace uflow::cuda {
 
+// What the first look for a GPU found. no_gpu is the normal state of a machine without one
+// (CUDA reports no device, or no CUDA driver is installed); unusable is a GPU that CUDA cannot
+// use (a driver older than this build's runtime, an initialisation error).
+enum class GpuState { usable, not_built, no_gpu, unusable };
+struct GpuStatus {
+  GpuState state = GpuState::not_built;
+  std::string reason;  // one line saying why, empty when usable
+};
+GpuStatus gpu_status();
 // True when the build has CUDA and a usable GPU is present. The first call that finds none
-// prints one notice to stderr; later calls are silent.
+// prints one notice to stderr (with gpu_status().reason); later calls are silent.
 bool available();
 // Memory from the caching allocator (no cudaMalloc once the cache is warm).
 void* allocate(size_t nbytes);

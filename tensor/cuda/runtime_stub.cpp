@@ -5,6 +5,9 @@
 
 namespace uflow::cuda {
 
+GpuStatus gpu_status() {
+  return {GpuState::not_built, "built without CUDA"};
+}
 bool available() {
   static const bool noticed = [] {
     std::fprintf(stderr, "uflow: built without CUDA; running on the CPU\n");
