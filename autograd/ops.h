@@ -115,3 +115,12 @@ namespace uflow {
 // Differentiable permutation along a dim; the gradient is permuted back.
 Tensor permute_dim(const Tensor& x, int64_t dim, const std::vector<int64_t>& perm);
 }  // namespace uflow
+
+namespace uflow {
+// The fused affine coupling of AllInOneBlock (kernels::affine_coupling, tensor/coupling_math.h):
+// differentiable in x, the raw subnet output a, the global scale S and offset (1, C, 1, 1).
+Tensor affine_coupling(const Tensor& x, const Tensor& a, const Tensor& scale, const Tensor& offset,
+                       const std::vector<int64_t>& perm, const CouplingSpec& spec);
+// Σ s per sample (B), the coupling's share of log|det J|; differentiable in a.
+Tensor coupling_log_scale_sum(const Tensor& a, const CouplingSpec& spec);
+}  // namespace uflow

@@ -80,8 +80,12 @@ Tensor AllInOneBlock::global_scale_value() const {
   UFLOW_FAIL("unknown global affine type");
 }
 
-Tensor AllInOneBlock::subnet(const Tensor& x1) const {
-  return conv2_->forward(relu(conv1_->forward(x1))) * 0.1;
+Tensor AllInOneBlock::subnet_raw(const Tensor& x1) const {
+  return conv2_->forward(relu(conv1_->forward(x1)));
+}
+
+CouplingSpec AllInOneBlock::coupling_spec() const {
+  return {c1_, c2_, cfg_.clamp, cfg_.clamp_mode == ClampMode::scaled};
 }
 
 Tensor AllInOneBlock::log_scale(const Tensor& a) const {
@@ -98,18 +102,20 @@ Tensor AllInOneBlock::mix_channels(const Tensor& v, bool inverse) const {
   return uflow::conv2d(v, reshape(w, {cfg_.channels, cfg_.channels, 1, 1}), Tensor());
 }
 
+// The coupling, the global affine transform and the hard permutation run as one fused op
+// (tensor/coupling_math.h); Σ s is a second one that reads the subnet output again.
 FlowOut AllInOneBlock::forward(const Tensor& x) const {
   profile::Region region("coupling");
   UFLOW_CHECK(x.dim() == 4 && x.size(1) == cfg_.channels, "AllInOneBlock: expected (B, ",
               cfg_.channels, ", H, W), got ", shape_str(x.shape()));
   const int64_t hw = x.size(2) * x.size(3);
-  Tensor x1 = narrow(x, 1, 0, c1_), x2 = narrow(x, 1, c1_, c2_);
-  Tensor a = subnet(x1);
-  Tensor s = log_scale(a);
-  Tensor x2n = x2 * exp(s) + narrow(a, 1, c2_, c2_);
+  const CouplingSpec spec = coupling_spec();
+  Tensor a = subnet_raw(narrow(x, 1, 0, c1_));
   Tensor S = global_scale_value();
-  Tensor y = mix_channels(cat({x1, x2n}, 1) * S + global_offset_, false);
-  Tensor log_det = sum(s, {1, 2, 3}) + sum(log(S)) * static_cast<double>(hw);
+  Tensor y = affine_coupling(x, a, S, global_offset_,
+                             cfg_.soft_permutation ? std::vector<int64_t>{} : perm_, spec);
+  if (cfg_.soft_permutation) y = mix_channels(y, false);
+  Tensor log_det = coupling_log_scale_sum(a, spec) + sum(log(S)) * static_cast<double>(hw);
   return {y, log_det};
 }
 
@@ -120,7 +126,7 @@ FlowOut AllInOneBlock::inverse(const Tensor& y) const {
   Tensor S = global_scale_value();
   Tensor u = (mix_channels(y, true) - global_offset_) / S;
   Tensor x1 = narrow(u, 1, 0, c1_), u2 = narrow(u, 1, c1_, c2_);
-  Tensor a = subnet(x1);
+  Tensor a = subnet_raw(x1) * 0.1;
   Tensor s = log_scale(a);
   Tensor x2 = (u2 - narrow(a, 1, c2_, c2_)) * exp(-s);
   Tensor log_det = -(sum(s, {1, 2, 3}) + sum(log(S)) * static_cast<double>(hw));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "layers/conv2d.h"
+#include "tensor/coupling_math.h"
 #include "tensor/generator.h"
 
 namespace uflow {
@@ -59,8 +60,9 @@ class AllInOneBlock : public Module {
   static double global_scale_init(GlobalAffine affine, double affine_init);
 
  private:
-  Tensor subnet(const Tensor& x1) const;
-  Tensor log_scale(const Tensor& a) const;  // s from the subnet output
+  Tensor subnet_raw(const Tensor& x1) const;  // before FrEIA's factor 0.1
+  CouplingSpec coupling_spec() const;
+  Tensor log_scale(const Tensor& a) const;  // s from 0.1 · the subnet output (inverse only)
   Tensor mix_channels(const Tensor& v, bool inverse) const;
 
   std::shared_ptr<Conv2d> conv1_, conv2_;  // subnet.0 and subnet.2 (subnet.1 is the ReLU)

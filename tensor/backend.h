@@ -100,6 +100,26 @@ class Backend {
                                        double scale, const Tensor& w_l, const Tensor& b_l,
                                        const Tensor& w_w, const Tensor& b_w) const = 0;
 
+  // ---- the affine coupling (kernels::affine_coupling; tensor/coupling_math.h). x (B, C, H, W)
+  // and a (B, 2·c2, H, W) contiguous, scale and offset (C), perm (C) of the channels (identity
+  // when empty). The backward also writes the per-(sample, channel) sums Σ_hw dy·y_pre and
+  // Σ_hw dy into dscale_bc and doffset_bc (B, C), indexed by input channel.
+  virtual void coupling_forward(const Tensor& y, const Tensor& x, const Tensor& a,
+                                const Tensor& scale, const Tensor& offset,
+                                const std::vector<int64_t>& perm,
+                                const CouplingSpec& spec) const = 0;
+  virtual void coupling_backward(const Tensor& dx, const Tensor& da, const Tensor& dscale_bc,
+                                 const Tensor& doffset_bc, const Tensor& dy, const Tensor& x,
+                                 const Tensor& a, const Tensor& scale,
+                                 const std::vector<int64_t>& perm,
+                                 const CouplingSpec& spec) const = 0;
+  // out (B) = Σ over the first c2 channels and all pixels of s; da = grad[b] · ds/da_s there
+  // and 0 on the last c2 channels.
+  virtual void coupling_log_scale_sum(const Tensor& out, const Tensor& a,
+                                      const CouplingSpec& spec) const = 0;
+  virtual void coupling_log_scale_sum_backward(const Tensor& da, const Tensor& grad,
+                                               const Tensor& a, const CouplingSpec& spec) const = 0;
+
   // ---- y[a, o, k] = Σ_e weight[e] · x[a, col[e], k] over the taps of row o of the
   // resampling table (tensor/interp_table.h); x contiguous (outer, t.n_in, inner).
   virtual void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,

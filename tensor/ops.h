@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "tensor/coupling_math.h"
 #include "tensor/tensor.h"
 
 namespace uflow {
@@ -177,6 +178,23 @@ Tensor interpolate_backward(const Tensor& grad, int64_t in_h, int64_t in_w, Inte
 }  // namespace uflow::kernels
 
 namespace uflow::kernels {
+// The affine coupling of AllInOneBlock, fused (the math is in tensor/coupling_math.h): x (B, C,
+// H, W) with C = spec.c1 + spec.c2, a (B, 2·c2, H, W) the raw subnet output, scale and offset
+// (1, C, 1, 1), perm a permutation of 0..C-1 or empty (identity): y[:, o] = y_pre'[:, perm[o]].
+Tensor affine_coupling(const Tensor& x, const Tensor& a, const Tensor& scale, const Tensor& offset,
+                       const std::vector<int64_t>& perm, const CouplingSpec& spec);
+struct CouplingGrads {
+  Tensor dx, da, dscale, doffset;  // dscale and doffset (1, C, 1, 1)
+};
+CouplingGrads affine_coupling_backward(const Tensor& dy, const Tensor& x, const Tensor& a,
+                                       const Tensor& scale, const std::vector<int64_t>& perm,
+                                       const CouplingSpec& spec);
+// Σ s over the transformed channels and pixels of each sample: (B). Its backward gives da,
+// zero on the shift half a_t.
+Tensor coupling_log_scale_sum(const Tensor& a, const CouplingSpec& spec);
+Tensor coupling_log_scale_sum_backward(const Tensor& grad, const Tensor& a,
+                                       const CouplingSpec& spec);
+
 // Talking-heads attention (CaiT) for inference, fused: with q, k, v the three D-column thirds of
 // qkv (B, N, 3·D) split into `heads` heads of D/heads columns,
 //   P = mix_w(softmax(mix_l(scale · q_h k_hᵀ))),  out[:, :, h-th head's columns] = P_h v_h,

@@ -38,6 +38,8 @@ const char* kind_name(Kind kind) {
       return "gemm";
     case Kind::attention:
       return "fused attention";
+    case Kind::coupling:
+      return "fused coupling";
     case Kind::conv:
       return "conv2d";
     case Kind::softmax:

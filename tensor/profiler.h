@@ -16,6 +16,7 @@ namespace uflow::profile {
 enum class Kind {
   gemm,
   attention,  // the fused talking-heads attention (GEMMs, head mixes and softmax together)
+  coupling,   // the fused affine coupling of the flow blocks
   conv,
   softmax,
   layer_norm,

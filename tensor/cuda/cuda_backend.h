@@ -47,6 +47,17 @@ class CudaBackend final : public ElementwiseBackend<CudaLoop> {
   void talking_heads_attention(const Tensor& out, const Tensor& qkv, int64_t heads, double scale,
                                const Tensor& w_l, const Tensor& b_l, const Tensor& w_w,
                                const Tensor& b_w) const override;
+  void coupling_forward(const Tensor& y, const Tensor& x, const Tensor& a, const Tensor& scale,
+                        const Tensor& offset, const std::vector<int64_t>& perm,
+                        const CouplingSpec& spec) const override;
+  void coupling_backward(const Tensor& dx, const Tensor& da, const Tensor& dscale_bc,
+                         const Tensor& doffset_bc, const Tensor& dy, const Tensor& x,
+                         const Tensor& a, const Tensor& scale, const std::vector<int64_t>& perm,
+                         const CouplingSpec& spec) const override;
+  void coupling_log_scale_sum(const Tensor& out, const Tensor& a,
+                              const CouplingSpec& spec) const override;
+  void coupling_log_scale_sum_backward(const Tensor& da, const Tensor& grad, const Tensor& a,
+                                       const CouplingSpec& spec) const override;
   void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
                     const InterpTable& t) const override;
   void permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,
