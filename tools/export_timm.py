@@ -34,6 +34,20 @@ IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
+# uflow verifies checksums on read: every non-empty, non-scalar dataset gets HDF5's Fletcher-32
+# filter and files use the 1.10 format, whose metadata is checksummed (weights/hdf5_layout.h).
+H5_LIBVER = ("v110", "latest")
+
+
+def checked_dataset(f, name, arr):
+    """Writes arr as dataset `name` with a checksum; refuses NaN and +-Inf (uflow would)."""
+    arr = np.ascontiguousarray(arr)
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"'{name}' holds NaN or Inf values; refusing to write it")
+    opts = dict(fletcher32=True) if arr.ndim > 0 and arr.size > 0 else {}
+    f.create_dataset(name, data=arr, **opts)
+
+
 def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
     """tensors: a state_dict (mapping) or an iterable of (key, array-like) pairs; keys must be
     unique and free of '/'."""
@@ -43,7 +57,7 @@ def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
     seen = set()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     try:
-        with h5py.File(tmp, "w") as f:
+        with h5py.File(tmp, "w", libver=H5_LIBVER) as f:
             f.attrs["format"] = FORMAT
             f.attrs["version"] = np.int64(VERSION)
             f.attrs["arch"] = str(arch)
@@ -57,7 +71,7 @@ def write_weights(path, tensors, arch, input_size, mean, std, dtype=np.float32):
                     raise ValueError(f"key '{key}' given twice")
                 seen.add(key)
                 arr = value.detach().cpu().numpy() if hasattr(value, "detach") else value
-                f.create_dataset(key, data=np.ascontiguousarray(arr, dtype=dtype))
+                checked_dataset(f, key, np.asarray(arr, dtype=dtype))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

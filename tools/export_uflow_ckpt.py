@@ -47,7 +47,8 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_timm import IMAGENET_MEAN, IMAGENET_STD, write_weights  # noqa: E402
+from export_timm import (H5_LIBVER, IMAGENET_MEAN, IMAGENET_STD, checked_dataset,  # noqa: E402
+                         write_weights)
 
 CHECKPOINT_FORMAT = "uflow-checkpoint"
 CHECKPOINT_VERSION = 1
@@ -222,13 +223,13 @@ def convert(ckpt_path, out, weights_dir, trust_pickle=False, log=print, weights_
     tmp = out + ".tmp"
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     try:
-        with h5py.File(tmp, "w") as f:
+        with h5py.File(tmp, "w", libver=H5_LIBVER) as f:
             for k, v in attrs.items():
                 f.attrs[k] = v
             for name, t in flow_tensors:
-                f.create_dataset("flow/" + name, data=t.detach().cpu().float().numpy())
+                checked_dataset(f, "flow/" + name, t.detach().cpu().float().numpy())
             for name, p in perms:
-                f.create_dataset("permutation/" + name, data=p)
+                checked_dataset(f, "permutation/" + name, p)
         os.replace(tmp, out)
     except BaseException:
         if os.path.exists(tmp):

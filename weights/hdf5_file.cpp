@@ -6,6 +6,7 @@
 
 #include "tensor/ops.h"
 #include "weights/hdf5_check.h"
+#include "weights/hdf5_layout.h"
 
 namespace uflow {
 
@@ -58,7 +59,28 @@ Shape space_shape(hid_t space, const std::string& path, const std::string& name)
   if (nd > 0)
     UFLOW_H5_CHECK(H5Sget_simple_extent_dims(space, dims.data(), nullptr), path,
                    ": cannot read the shape of '", name, "'");
+  // A corrupted or hostile header may claim any extent; beyond 2^40 elements no dataset can be
+  // read and the element count would overflow further on.
+  constexpr hsize_t kMaxElements = hsize_t{1} << 40;
+  hsize_t n = 1;
+  for (hsize_t d : dims) {
+    UFLOW_CHECK(d <= kMaxElements && (d == 0 || n <= kMaxElements / d), path, ": dataset '", name,
+                "' claims an impossible size (more than 2^40 elements)");
+    n *= d;
+  }
   return Shape(dims.begin(), dims.end());
+}
+
+// The tensor a whole-dataset read goes into; a shape too large for memory is an error naming
+// the dataset rather than a bare std::bad_alloc.
+Tensor allocate_for(const Shape& shape, DType dtype, const std::string& path,
+                    const std::string& name) {
+  try {
+    return Tensor::empty(shape, dtype);
+  } catch (const std::bad_alloc&) {
+    UFLOW_FAIL(path, ": dataset '", name, "' of shape ", shape_str(shape),
+               " does not fit in memory");
+  }
 }
 
 }  // namespace
@@ -66,7 +88,8 @@ Shape space_shape(hid_t space, const std::string& path, const std::string& name)
 H5File::H5File(const std::string& path, char mode) : path_(path) {
   h5::silence_errors();
   if (mode == 'w') {
-    id_ = UFLOW_H5_CHECK(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path,
+    const Handle access = h5::checksummed_file_access();
+    id_ = UFLOW_H5_CHECK(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), path,
                          ": cannot create HDF5 file");
     return;
   }
@@ -98,13 +121,17 @@ bool H5File::has(const std::string& name) const {
   while (true) {
     pos = name.find('/', pos + 1);
     const std::string prefix = name.substr(0, pos);
-    // Failure (a prefix that is a dataset, not a group) means the name is absent too.
-    const htri_t exists = H5Lexists(id_, prefix.c_str(), H5P_DEFAULT);
-    if (exists <= 0) {
-      if (exists < 0) h5::last_error();
+    // Every shorter prefix exists and is a group (checked below), so a failure here is a
+    // damaged file, not a missing name.
+    if (UFLOW_H5_CHECK(H5Lexists(id_, prefix.c_str(), H5P_DEFAULT), path_, ": cannot look up '",
+                       prefix, "'") == 0)
       return false;
-    }
     if (pos == std::string::npos) return true;
+    // Only a group has children: below a dataset every longer name is absent.
+    const Handle obj(UFLOW_H5_CHECK(H5Oopen(id_, prefix.c_str(), H5P_DEFAULT), path_,
+                                    ": cannot inspect '", prefix, "'"),
+                     H5Oclose);
+    if (H5Iget_type(obj.get()) != H5I_GROUP) return false;
   }
 }
 
@@ -170,6 +197,7 @@ H5DatasetInfo H5File::dataset_info(const std::string& name) const {
   const size_t bytes = type_size(type.get(), path_, what);
   info.is_float = type_class(type.get(), path_, what) == H5T_FLOAT && (bytes == 4 || bytes == 8);
   info.dtype = bytes == 8 ? DType::f64 : DType::f32;
+  info.checksummed = h5::has_fletcher32(ds.get());
   return info;
 }
 
@@ -183,8 +211,9 @@ void H5File::write_tensor(const std::string& name, const Tensor& t) {
                               path_, ": cannot write dataset '", name, "'"),
                H5Sclose);
   const hid_t type = native_type(c.dtype());
+  const Handle layout = h5::checksummed_creation(dims, h5::chunk_dims(dims, dtype_size(c.dtype())));
   Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), type, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT, H5P_DEFAULT),
+                                      layout.get(), H5P_DEFAULT),
                            path_, ": cannot create dataset '", name, "'"),
             H5Dclose);
   if (c.numel() > 0)
@@ -200,8 +229,13 @@ void H5File::create_rows(const std::string& name, int64_t rows, const Shape& row
   Handle space(UFLOW_H5_CHECK(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                               path_, ": cannot create dataset '", name, "'"),
                H5Sclose);
+  // One row per chunk: rows are written and read one batch element at a time.
+  std::vector<hsize_t> row_chunk = dims;
+  row_chunk[0] = 1;
+  const Handle layout =
+      h5::checksummed_creation(dims, h5::chunk_dims(row_chunk, dtype_size(dtype)));
   Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), native_type(dtype), space.get(),
-                                      H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                      H5P_DEFAULT, layout.get(), H5P_DEFAULT),
                            path_, ": cannot create dataset '", name, "'"),
             H5Dclose);
 }
@@ -284,7 +318,7 @@ Tensor H5File::read_tensor(const std::string& name, DType dtype) const {
   const H5DatasetInfo info = dataset_info(name);
   UFLOW_CHECK(info.is_float || info.type_name.find("int") != std::string::npos, path_,
               ": dataset '", name, "' has type ", info.type_name, ", expected a number type");
-  Tensor t = Tensor::empty(info.shape, dtype);
+  Tensor t = allocate_for(info.shape, dtype, path_, name);
   read_whole(name, native_type(dtype), t.raw_data(), t.numel());
   return t;
 }
@@ -295,8 +329,10 @@ void H5File::write_ints(const std::string& name, const std::vector<int64_t>& v) 
   Handle space(
       UFLOW_H5_CHECK(H5Screate_simple(1, &n, nullptr), path_, ": cannot write '", name, "'"),
       H5Sclose);
+  const std::vector<hsize_t> dims{n};
+  const Handle layout = h5::checksummed_creation(dims, h5::chunk_dims(dims, sizeof(int64_t)));
   Handle ds(UFLOW_H5_CHECK(H5Dcreate2(id_, name.c_str(), H5T_NATIVE_INT64, space.get(), H5P_DEFAULT,
-                                      H5P_DEFAULT, H5P_DEFAULT),
+                                      layout.get(), H5P_DEFAULT),
                            path_, ": cannot create dataset '", name, "'"),
             H5Dclose);
   if (n > 0)
@@ -368,6 +404,7 @@ void H5File::set_attr(const std::string& key, const std::vector<int64_t>& values
 }
 
 bool H5File::has_attr(const std::string& key) const {
+  // A failure is not "missing": it is how a corrupted attribute table shows.
   return UFLOW_H5_CHECK(H5Aexists(id_, key.c_str()), path_, ": cannot look up attribute '", key,
                         "'") > 0;
 }

@@ -2,6 +2,7 @@
 // integer vectors as datasets, and scalar, string and array attributes on the root group.
 // Dataset names may contain dots ("blocks.3.attn.qkv.weight" is one flat name); a '/' in a
 // name means a group, created on write. Every failure is one uflow::Error line naming the file.
+// What uflow writes carries checksums that HDF5 verifies on read (weights/hdf5_layout.h).
 #pragma once
 #include <concepts>
 #include <cstdint>
@@ -18,6 +19,7 @@ struct H5DatasetInfo {
   bool is_float = false;     // floating point of 4 or 8 bytes: readable as a Tensor
   DType dtype = DType::f32;  // meaningful when is_float
   std::string type_name;     // "float32", "float64", "int64", "uint8", "float16", "string", ...
+  bool checksummed = false;  // written with the Fletcher-32 filter (weights/hdf5_layout.h)
 };
 
 class H5File {
