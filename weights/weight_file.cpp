@@ -3,6 +3,7 @@
 #include <set>
 
 #include "weights/atomic_write.h"
+#include "weights/finite_check.h"
 #include "weights/hdf5_file.h"
 
 namespace uflow {
@@ -48,7 +49,11 @@ std::map<std::string, Tensor> load_state(const std::string& path, const Expected
     UFLOW_CHECK(wanted.count(key) || has_prefix(key, ignorable_prefixes), path,
                 ": unexpected key '", key, "' (not a parameter of the model)");
   std::map<std::string, Tensor> out;
-  for (const auto& [key, shape] : expected) out.emplace(key, f.read_tensor(key));
+  for (const auto& [key, shape] : expected) {
+    Tensor t = f.read_tensor(key);
+    require_finite(t, path, key);
+    out.emplace(key, std::move(t));
+  }
   return out;
 }
 
@@ -77,6 +82,7 @@ void save_weights(const std::string& path,
     UFLOW_CHECK(!key.empty() && key.find('/') == std::string::npos, path, ": invalid key '", key,
                 "' (keys are flat names without '/')");
     UFLOW_CHECK(seen.insert(key).second, path, ": key '", key, "' given twice");
+    require_finite(t, path, key);
   }
   write_h5_atomic(path, [&](H5File& f) {
     f.set_attr("format", kWeightsFormat);

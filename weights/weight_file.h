@@ -36,8 +36,9 @@ using ExpectedShapes = std::vector<std::pair<std::string, Shape>>;
 // a float32/float64 dataset of the expected shape, and every dataset in the file must be
 // expected unless its name starts with one of `ignorable_prefixes` (e.g. "head."). Throws one
 // line naming the file and the first problem: not found, not HDF5, wrong format or version, a
-// missing key, a key of the wrong dtype, a mis-shaped key (both shapes), an unexpected key.
-// Returns the expected tensors on the CPU in the file's dtype.
+// missing key, a key of the wrong dtype, a mis-shaped key (both shapes), an unexpected key, a
+// key holding NaN or ±Inf, a checksum mismatch (weights/hdf5_layout.h). Returns the expected
+// tensors on the CPU in the file's dtype.
 std::map<std::string, Tensor> load_state(const std::string& path, const ExpectedShapes& expected,
                                          const std::vector<std::string>& ignorable_prefixes = {});
 
@@ -55,7 +56,7 @@ WeightFileInfo read_weight_info(const std::string& path);
 std::vector<std::string> weight_keys(const std::string& path);
 
 // Writes tensors and attributes atomically (see weights/atomic_write.h). Keys must be unique
-// and must not contain '/'.
+// and must not contain '/'; every value must be finite.
 void save_weights(const std::string& path,
                   const std::vector<std::pair<std::string, Tensor>>& tensors,
                   const WeightFileInfo& info);

@@ -1,9 +1,14 @@
 #include "apps/model/checkpoint.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 
 #include "apps/cli/choice.h"
+#include "apps/model/spec_limits.h"
 #include "weights/atomic_write.h"
+#include "weights/finite_check.h"
 
 namespace uflow::app {
 namespace {
@@ -33,6 +38,57 @@ void write_spec(H5File& f, const CheckpointInfo& info) {
   f.set_attr("loss", to_string(info.train.loss));
 }
 
+// Attribute readers that refuse values outside the model's limits (apps/model/spec_limits.h),
+// naming the file and the attribute: a corrupted or hand-edited checkpoint must fail here, not
+// as an allocation failure or a NaN map later.
+int64_t int_attr(const H5File& f, const std::string& key, IntRange range) {
+  const int64_t v = f.attr_int(key);
+  UFLOW_CHECK(range.contains(v), f.path(), ": attribute '", key, "' is ", v,
+              ", expected a value in ", range.str());
+  return v;
+}
+
+double real_attr(const H5File& f, const std::string& key, RealRange range) {
+  const double v = f.attr_double(key);
+  UFLOW_CHECK(range.contains(v), f.path(), ": attribute '", key, "' is ", v,
+              ", expected a finite value in ", range.str());
+  return v;
+}
+
+// Reads a tensor dataset after checking its shape (before allocating anything) and its values.
+Tensor read_checked(const H5File& f, const std::string& name, const Shape& shape) {
+  const H5DatasetInfo info = f.dataset_info(name);
+  UFLOW_CHECK(info.shape == shape, f.path(), ": dataset '", name, "' has shape ",
+              shape_str(info.shape), ", the model expects ", shape_str(shape));
+  Tensor v = f.read_tensor(name);
+  require_finite(v, f.path(), name);
+  return v;
+}
+
+std::vector<int64_t> read_permutation(const H5File& f, const std::string& name, int64_t channels) {
+  const H5DatasetInfo info = f.dataset_info(name);
+  UFLOW_CHECK(info.shape == Shape{channels}, f.path(), ": dataset '", name, "' has shape ",
+              shape_str(info.shape), ", expected (", channels, ")");
+  const std::vector<int64_t> perm = f.read_ints(name);
+  std::vector<bool> seen(static_cast<size_t>(channels), false);
+  for (int64_t p : perm) {
+    UFLOW_CHECK(p >= 0 && p < channels && !seen[static_cast<size_t>(p)], f.path(), ": dataset '",
+                name, "' is not a permutation of 0..", channels - 1);
+    seen[static_cast<size_t>(p)] = true;
+  }
+  return perm;
+}
+
+// Checkpoints written before checksums existed still load; say once that corruption in them
+// cannot be detected.
+void note_unchecksummed(const H5File& f, const std::string& dataset) {
+  if (f.dataset_info(dataset).checksummed) return;
+  std::fprintf(stderr,
+               "note: %s has no checksums (written by an older uflow): corruption in it cannot "
+               "be detected\n",
+               f.path().c_str());
+}
+
 void check_format(const H5File& f) {
   UFLOW_CHECK(f.has_attr("format") && f.attr_string("format") == kFormat, f.path(),
               ": not a uflow checkpoint (attribute format != ", kFormat, ")");
@@ -49,10 +105,21 @@ LossVariant parse_loss_variant(const std::string& text, const std::string& sourc
 
 void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
                      const Adam* adam) {
+  // Checked before anything is written: a non-finite model never replaces a checkpoint.
+  const auto params = flow.named_parameters();
+  std::vector<Tensor> host;
+  for (const auto& [name, p] : params) {
+    host.push_back(kernels::to_device(p, Device::cpu));
+    require_finite(host.back(), path, "flow/" + name);
+  }
+  if (adam)
+    for (size_t i = 0; i < params.size(); ++i) {
+      require_finite(adam->exp_avg()[i], path, "adam/exp_avg/" + params[i].first);
+      require_finite(adam->exp_avg_sq()[i], path, "adam/exp_avg_sq/" + params[i].first);
+    }
   write_h5_atomic(path, [&](H5File& f) {
     write_spec(f, info);
-    const auto params = flow.named_parameters();
-    for (const auto& [name, p] : params) f.write_tensor("flow/" + name, p);
+    for (size_t i = 0; i < params.size(); ++i) f.write_tensor("flow/" + params[i].first, host[i]);
     for (size_t s = 0; s < flow.config().features.size(); ++s)
       for (size_t j = 0; j < flow.blocks(s).size(); ++j)
         f.write_ints("permutation/" + std::to_string(s) + "." + std::to_string(j),
@@ -72,49 +139,69 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
   check_format(f);
   CheckpointInfo info;
   ModelSpec& s = info.spec;
-  info.epoch = f.attr_int("epoch");
+  using namespace limits;
+  // "custom": a converted reference checkpoint whose extractor uflow cannot build
+  // (tools/export_uflow_ckpt.py); its flow still loads.
   s.extractor = parse_choice(f.attr_string("extractor"),
                              {ExtractorKind::small, ExtractorKind::paper, ExtractorKind::custom},
                              "extractor", path + ": attribute extractor");
-  s.input_size = f.attr_int("input_size");
-  s.small_depth = f.attr_int("small_depth");
+  // input_size and small_depth shape only the small extractor; the others ignore them.
+  if (s.extractor == ExtractorKind::small) {
+    s.input_size = int_attr(f, "input_size", kInputSize);
+    UFLOW_CHECK(s.input_size % kInputSizeMultiple == 0, path, ": attribute 'input_size' is ",
+                s.input_size, ", expected a multiple of ", kInputSizeMultiple);
+    s.small_depth = int_attr(f, "small_depth", kSmallDepth);
+  } else {
+    s.input_size = f.attr_int("input_size");
+    s.small_depth = f.attr_int("small_depth");
+  }
   s.extractor_seed = static_cast<uint64_t>(f.attr_int("extractor_seed"));
   s.weights_dir = f.attr_string("weights_dir");
-  s.flow_steps = f.attr_int("flow_steps");
-  s.clamp = f.attr_double("clamp");
+  s.flow_steps = int_attr(f, "flow_steps", kFlowSteps);
+  s.clamp = real_attr(f, "clamp", kClamp);
   s.clamp_mode = parse_clamp_mode(f.attr_string("clamp_mode"), path + ": attribute clamp_mode");
   s.seed = static_cast<uint64_t>(f.attr_int("seed"));
-  s.map_size = f.attr_int("map_size");
-  info.train.epochs = f.attr_int("epochs");
-  info.train.batch = f.attr_int("batch");
-  info.train.lr = f.attr_double("lr");
-  info.train.weight_decay = f.attr_double("weight_decay");
+  s.map_size = int_attr(f, "map_size", kMapSize);
+  // 0 for epochs, batch and lr: not recorded (a converted reference checkpoint); such a
+  // checkpoint predicts but cannot be resumed (see training_settings_recorded).
+  info.train.epochs = int_attr(f, "epochs", {0, kEpochs.hi});
+  info.train.batch = int_attr(f, "batch", {0, kBatch.hi});
+  info.train.lr = real_attr(f, "lr", {0.0, kLearningRate.hi});
+  info.train.weight_decay = real_attr(f, "weight_decay", kWeightDecay);
   info.train.loss = parse_loss_variant(f.attr_string("loss"), path + ": attribute loss");
+  info.epoch = int_attr(f, "epoch", {0, info.train.epochs > 0 ? info.train.epochs : kEpochs.hi});
   return info;
+}
+
+bool training_settings_recorded(const TrainSettings& t) {
+  return limits::kEpochs.contains(t.epochs) && limits::kBatch.contains(t.batch) &&
+         limits::kLearningRate.contains(t.lr);
 }
 
 void load_checkpoint(const std::string& path, UFlow& flow, Adam* adam) {
   H5File f(path, 'r');
   check_format(f);
   const auto params = flow.named_parameters();
-  for (const auto& [name, p] : params) {
-    const Tensor v = f.read_tensor("flow/" + name);
-    UFLOW_CHECK(v.shape() == p.shape(), path, ": parameter ", name, " has shape ",
-                shape_str(v.shape()), ", the model expects ", shape_str(p.shape()));
-    flow.set_parameter(name, v);
-  }
+  if (!params.empty()) note_unchecksummed(f, "flow/" + params[0].first);
+  for (const auto& [name, p] : params)
+    flow.set_parameter(name, read_checked(f, "flow/" + name, p.shape()));
   for (size_t s = 0; s < flow.config().features.size(); ++s)
     for (size_t j = 0; j < flow.blocks(s).size(); ++j)
       flow.blocks(s)[j]->set_permutation(
-          f.read_ints("permutation/" + std::to_string(s) + "." + std::to_string(j)));
+          read_permutation(f, "permutation/" + std::to_string(s) + "." + std::to_string(j),
+                           flow.blocks(s)[j]->config().channels));
   if (adam) {
     UFLOW_CHECK(f.has_attr("adam_step"), path, ": no optimiser state to resume from");
     std::vector<Tensor> m, v;
     for (const auto& [name, p] : params) {
-      m.push_back(f.read_tensor("adam/exp_avg/" + name));
-      v.push_back(f.read_tensor("adam/exp_avg_sq/" + name));
+      m.push_back(read_checked(f, "adam/exp_avg/" + name, p.shape()));
+      v.push_back(read_checked(f, "adam/exp_avg_sq/" + name, p.shape()));
+      // Adam divides by the square root of the second moment: a negative one is corruption.
+      const std::vector<double> sq = v.back().to_vector();
+      UFLOW_CHECK(std::all_of(sq.begin(), sq.end(), [](double x) { return x >= 0; }), path,
+                  ": dataset 'adam/exp_avg_sq/", name, "' holds negative values");
     }
-    adam->load_state(m, v, f.attr_int("adam_step"));
+    adam->load_state(m, v, int_attr(f, "adam_step", {0, INT64_MAX}));
   }
 }
 

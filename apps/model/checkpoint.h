@@ -26,12 +26,19 @@ struct CheckpointInfo {
   int64_t epoch = 0;  // epochs finished
 };
 
+// Refuses (writing nothing) a model or optimiser state holding NaN or ±Inf.
 void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
                      const Adam* adam);
-// Reads the spec and settings only.
+// Reads the spec and settings only, each checked against the model's limits
+// (apps/model/spec_limits.h): a value out of range is an error naming the file and attribute.
 CheckpointInfo read_checkpoint_info(const std::string& path);
+// Whether a checkpoint's training settings were recorded (converted reference checkpoints
+// store zeros): only then can training resume from it.
+bool training_settings_recorded(const TrainSettings& t);
 // Loads parameters and permutations into a flow built from the checkpoint's spec, and Adam's
-// state when adam is given. Throws one line naming the file and the problem.
+// state when adam is given. Throws one line naming the file and the problem: a dataset of the
+// wrong shape, a NaN or ±Inf value, a permutation that is none, a checksum mismatch. Prints a
+// note on stderr for a checkpoint written before checksums existed (it still loads).
 void load_checkpoint(const std::string& path, UFlow& flow, Adam* adam);
 
 }  // namespace uflow::app

@@ -6,6 +6,7 @@
 
 #include "apps/cli/progress.h"
 #include "flow/random_permutation.h"
+#include "weights/finite_check.h"
 
 namespace uflow::app {
 
@@ -14,9 +15,25 @@ std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
   return random_permutation(gen, n);
 }
 
+namespace {
+
+[[noreturn]] void fail_non_finite(const UFlow& flow, int64_t epoch, int64_t step) {
+  std::string name = "?";
+  for (const auto& [n, p] : flow.named_parameters())
+    if (first_non_finite(p) >= 0) {
+      name = n;
+      break;
+    }
+  UFLOW_FAIL("training diverged at epoch ", epoch, ", update ", step, ": parameter '", name,
+             "' is not finite; try a lower --lr");
+}
+
+}  // namespace
+
 void train_flow(UFlow& flow, Adam& adam, const FeatureSet& features, const TrainOptions& opt,
                 int64_t start_epoch, const std::function<bool(const EpochStats&)>& on_epoch) {
   const int64_t n = features.count();
+  const std::vector<Tensor> params = flow.parameters();
   UFLOW_CHECK(n > 0, "no training features");
   flow.train(true);
   for (int64_t epoch = start_epoch; epoch < opt.epochs; ++epoch) {
@@ -30,12 +47,15 @@ void train_flow(UFlow& flow, Adam& adam, const FeatureSet& features, const Train
       std::vector<int64_t> idx(order.begin() + start, order.begin() + end);
       UFlowOut out = flow.forward(features.batch(idx, opt.device));
       Tensor loss = nll_loss(out.z, out.log_det, opt.loss);
-      adam.zero_grad();
-      backward(loss);
-      adam.step();
       const double l = loss.item();
       UFLOW_CHECK(std::isfinite(l), "training diverged at epoch ", epoch + 1,
                   " (loss is not finite); try a lower --lr");
+      adam.zero_grad();
+      backward(loss);
+      adam.step();
+      // A finite loss can still come with an update that overflows (a huge gradient): the
+      // parameters are checked after every step, so no epoch ends on a broken model.
+      if (!all_finite(params)) fail_non_finite(flow, epoch + 1, batches + 1);
       loss_sum += l;
       ++batches;
       char status[64];
