@@ -1,5 +1,6 @@
 #include "contrario/nfa.h"
 
+#include "contrario/latent_range.h"
 #include "contrario/nfa_backend.h"
 #include "tensor/ops.h"
 
@@ -37,6 +38,8 @@ std::vector<Tensor> prepare_latents(const std::vector<Tensor>& z, const char* ca
     UFLOW_CHECK(t.size(1) > 0 && t.size(2) > 0 && t.size(3) > 0, caller, ": latent ", s,
                 " is empty: ", describe(t));
     out.push_back(kernels::contiguous(kernels::to_dtype(t, DType::f32)));
+    const std::string problem = latent_range_problem(out.back());
+    UFLOW_CHECK(problem.empty(), caller, ": latent ", s, " ", problem);
   }
   return out;
 }

@@ -21,8 +21,8 @@ Tensor combine_scales(const std::vector<Tensor>& maps, ScaleCombine how, double 
 // 1 where score > epsilon (NFA < 10^−epsilon), 0 elsewhere and at NaN.
 Tensor nfa_mask(const Tensor& score, double epsilon);
 
-// Validates a latent list (non-empty, 4-d, one batch size, one device) and returns each scale as
-// a contiguous f32 tensor.
+// Validates a latent list (non-empty, 4-d, one batch size, one device, values in the range of
+// contrario/latent_range.h) and returns each scale as a contiguous f32 tensor.
 std::vector<Tensor> prepare_latents(const std::vector<Tensor>& z, const char* caller);
 
 }  // namespace uflow::contrario

@@ -100,6 +100,19 @@ double Args::real(const std::string& name) const {
   UFLOW_FAIL("option --", name, " expects a number, got '", v, "'");
 }
 
+int64_t Args::integer(const std::string& name, IntRange range) const {
+  const int64_t v = integer(name);
+  UFLOW_CHECK(range.contains(v), "option --", name, ": ", v, " is out of range ", range.str());
+  return v;
+}
+
+double Args::real(const std::string& name, RealRange range) const {
+  const double v = real(name);
+  UFLOW_CHECK(range.contains(v), "option --", name, ": '", str(name),
+              "' is not a finite number in ", range.str());
+  return v;
+}
+
 bool Args::has(const std::string& name) const {
   auto it = given_.find(name);
   return it != given_.end() && it->second;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "apps/cli/value_range.h"
+
 namespace uflow::app {
 
 class Args {
@@ -24,6 +26,9 @@ class Args {
   std::string str(const std::string& name) const;
   int64_t integer(const std::string& name) const;
   double real(const std::string& name) const;
+  // The same, refusing values outside `range` (and NaN, ±Inf) with a message naming the option.
+  int64_t integer(const std::string& name, IntRange range) const;
+  double real(const std::string& name, RealRange range) const;
   bool has(const std::string& name) const;  // flag set, or option given on the command line
   std::string help() const;
 

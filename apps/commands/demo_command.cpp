@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include "apps/cli/args.h"
+#include "apps/cli/output_lock.h"
 #include "apps/commands/device_option.h"
 #include "apps/commands/eval_command.h"
 #include "apps/commands/train_command.h"
 #include "apps/demo/synthetic_data.h"
+#include "apps/model/spec_limits.h"
 
 namespace fs = std::filesystem;
 
@@ -27,12 +29,18 @@ int demo_command(const std::vector<std::string>& args) {
       .option("seed", "n", "0", "seed of the flow and the batch order")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   if (!a.parse(args)) return 0;
+  using namespace limits;
+  const int64_t epochs = a.integer("epochs", kEpochs), batch = a.integer("batch", kBatch);
+  const double lr = a.real("lr", kLearningRate);
+  const int64_t train_images = a.integer("train-images", {1, 100000});
+  const int64_t seed = a.integer("seed", kSeed);
   const auto t0 = std::chrono::steady_clock::now();
   const fs::path out = a.str("out");
+  const OutputLock lock(out.string(), "demo");
   const fs::path data = out / "data" / "synthetic_texture";
 
   SyntheticSpec spec;
-  spec.train = a.integer("train-images");
+  spec.train = train_images;
   std::printf("[1/3] writing synthetic category to %s\n", data.string().c_str());
   write_synthetic_category(data.string(), spec);
 
@@ -40,11 +48,12 @@ int demo_command(const std::vector<std::string>& args) {
   req.data = data.string();
   req.out = (out / "model").string();
   req.spec.extractor = ExtractorKind::small;
-  req.spec.seed = static_cast<uint64_t>(a.integer("seed"));
-  req.train.epochs = a.integer("epochs");
-  req.train.batch = a.integer("batch");
-  req.train.lr = a.real("lr");
+  req.spec.seed = static_cast<uint64_t>(seed);
+  req.train.epochs = epochs;
+  req.train.batch = batch;
+  req.train.lr = lr;
   req.checkpoint_every = req.train.epochs;
+  req.force = true;  // the demo regenerates its data, so it retrains from scratch every time
   req.device = parse_device(a.str("device"));
   std::printf("[2/3] training\n");
   const TrainSummary ts = run_training(req);
@@ -69,7 +78,7 @@ int demo_command(const std::vector<std::string>& args) {
       "  image AUROC        %.4f\n  pixel AUROC        %.4f\n  AUPRO (FPR<=0.3)   %.4f\n"
       "  mIoU at log NFA<0  %.4f\n  mIoU (oracle)      %.4f\n"
       "report:  %s\nmetrics: %s\n",
-      secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, m.miou_oracle,
+      secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, f(m.miou_oracle),
       (out / "evaluation" / "report.html").string().c_str(),
       (out / "evaluation" / "metrics.json").string().c_str());
   return 0;

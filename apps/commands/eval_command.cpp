@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 
+#include "apps/cli/output_lock.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/visuals.h"
@@ -55,8 +56,10 @@ CategoryEval evaluate_category(const std::string& data, const std::string& check
   if (!images_dir.empty()) fs::create_directories(images_dir);
   CategoryEval ce;
   ce.name = cat.name;
+  PredictOptions named = opt;
+  named.model = checkpoint;
   ce.predictions =
-      predict_images(*model.extractor, *model.flow, cat.test, opt, [&](const Prediction& p) {
+      predict_images(*model.extractor, *model.flow, cat.test, named, [&](const Prediction& p) {
         if (!images_dir.empty()) write_prediction_images(images_dir, p);
       });
   ce.result = evaluate(ce.predictions);
@@ -163,6 +166,7 @@ int eval_command(const std::vector<std::string>& args) {
   UFLOW_CHECK(!a.str("checkpoint").empty() || !a.str("runs").empty(),
               "give --checkpoint <file> or --runs <dir>");
   const std::string out = a.str("out");
+  const OutputLock lock(out, "eval");
   std::vector<CategoryEval> evals;
   for (const std::string& c : cats) {
     const std::string name = fs::path(c).lexically_normal().filename().string();

@@ -1,5 +1,6 @@
 #include "apps/commands/evaluation.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -58,9 +59,14 @@ EvalResult evaluate(const std::vector<Prediction>& preds) {
   }
   // The reference detects where log10 NFA < 0, i.e. −log10 NFA > 0.
   r.miou_nfa = metrics::miou_at_threshold(nfa, pix_labels, ppi, 0.0);
-  const metrics::MiouOracle o = metrics::miou_oracle(nfa, pix_labels, ppi);
-  r.miou_oracle = o.miou;
-  r.oracle_threshold = o.threshold;
+  if (std::find(pix_labels.begin(), pix_labels.end(), 1) != pix_labels.end()) {
+    const metrics::MiouOracle o = metrics::miou_oracle(nfa, pix_labels, ppi);
+    r.miou_oracle = o.miou;
+    r.oracle_threshold = o.threshold;
+  } else {
+    r.notes.push_back(
+        "oracle mIoU undefined: no test pixel is anomalous (good images only, or empty masks)");
+  }
   return r;
 }
 

@@ -25,7 +25,9 @@ struct EvalResult {
   int64_t images = 0, anomalous = 0, size = 0;            // size: T of the T×T maps
   std::optional<double> image_auroc, pixel_auroc, aupro;  // empty when undefined (one class)
   double miou_nfa = 0;                                    // at log NFA = 0
-  double miou_oracle = 0, oracle_threshold = 0;
+  // The best mIoU over all thresholds; empty when no test pixel is anomalous (then detecting
+  // nothing is trivially perfect and the number says nothing about the model).
+  std::optional<double> miou_oracle, oracle_threshold;
   metrics::Curve image_roc, pixel_roc;
   std::vector<std::string> notes;  // why a metric is missing
 };

@@ -1,7 +1,9 @@
 #include "apps/commands/inference_setup.h"
 
 #include "apps/cli/choice.h"
+#include "apps/cli/image_options.h"
 #include "apps/commands/device_option.h"
+#include "apps/model/spec_limits.h"
 
 namespace uflow::app {
 
@@ -37,9 +39,9 @@ contrario::NfaSettings nfa_settings(const Args& a, const std::string& method_opt
   contrario::NfaSettings s;
   s.method = parse_nfa_method(a.str(method_option), "--" + method_option);
   s.guard = a.has("guard");
-  s.window = a.integer("window");
-  s.prob = a.real("prob");
-  s.size = a.integer("size");
+  s.window = a.integer("window", limits::kWindow);
+  s.prob = a.real("prob", limits::kProbability);
+  s.size = a.integer("size", limits::kMapSize);
   return s;
 }
 
@@ -47,15 +49,20 @@ void add_inference_options(Args& a) {
   add_nfa_options(a, "nfa");
   a.option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
-      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)");
+      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
+      .flag("resize-masks",
+            "accept masks whose size differs from their image's (resized to the maps' size; "
+            "by default such a mask is an error)");
+  add_image_limit_options(a);
 }
 
 PredictOptions inference_options(const Args& a) {
   PredictOptions o;
   o.nfa = nfa_settings(a, "nfa");
-  o.batch = a.integer("batch");
+  o.batch = a.integer("batch", limits::kBatch);
   o.device = parse_device(a.str("device"));
-  UFLOW_CHECK(o.nfa.size >= 8 && o.batch >= 1, "--size must be at least 8 and --batch at least 1");
+  o.resize_masks = a.has("resize-masks");
+  apply_image_limit_options(a);
   return o;
 }
 

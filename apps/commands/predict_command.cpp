@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "apps/cli/output_lock.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/commands/visuals.h"
+#include "apps/report/csv.h"
 #include "imaging/image_io.h"
 
 namespace fs = std::filesystem;
@@ -31,7 +33,8 @@ void write_prediction_images(const std::string& out_dir, const Prediction& p) {
 }
 
 std::string scores_csv(const std::vector<Prediction>& preds) {
-  std::string out = "image,name,score,max_neg_log10_nfa,detected_fraction,label\n";
+  std::string out =
+      csv_row({"image", "name", "score", "max_neg_log10_nfa", "detected_fraction", "label"});
   for (const Prediction& p : preds) {
     const std::vector<float> n = p.neg_log_nfa.to_floats();
     double mx = -1e300;
@@ -40,11 +43,12 @@ std::string scores_csv(const std::vector<Prediction>& preds) {
       mx = std::max<double>(mx, v);
       det += v > 0;
     }
-    char row[96];
-    std::snprintf(row, sizeof row, ",%.6f,%.3f,%.6f,%s\n", p.score, mx,
-                  double(det) / double(n.size()),
-                  p.sample.defect.empty() ? "" : (p.sample.anomalous ? "anomalous" : "normal"));
-    out += "\"" + p.sample.image + "\"," + p.sample.name + row;
+    char score[32], max_nfa[32], fraction[32];
+    std::snprintf(score, sizeof score, "%.6f", p.score);
+    std::snprintf(max_nfa, sizeof max_nfa, "%.3f", mx);
+    std::snprintf(fraction, sizeof fraction, "%.6f", double(det) / double(n.size()));
+    out += csv_row({p.sample.image, p.sample.name, score, max_nfa, fraction,
+                    p.sample.defect.empty() ? "" : (p.sample.anomalous ? "anomalous" : "normal")});
   }
   return out;
 }
@@ -57,13 +61,14 @@ int predict_command(const std::vector<std::string>& args) {
       .option("out", "dir", "predictions", "output folder");
   add_inference_options(a);
   if (!a.parse(args)) return 0;
-  const PredictOptions opt = inference_options(a);
+  PredictOptions opt = inference_options(a);
+  opt.model = a.str("checkpoint");
   const std::string input = a.str("images");
   std::vector<Sample> samples =
       fs::is_directory(fs::path(input) / "test") ? scan_mvtec(input).test : scan_folder(input);
   LoadedModel model = load_model(a.str("checkpoint"), a.str("weights"), opt.device);
   const std::string out = a.str("out");
-  fs::create_directories(out);
+  const OutputLock lock(out, "predict");
   const auto preds = predict_images(*model.extractor, *model.flow, samples, opt,
                                     [&](const Prediction& p) { write_prediction_images(out, p); });
   write_file_atomic((fs::path(out) / "scores.csv").string(), scores_csv(preds));

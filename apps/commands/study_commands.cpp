@@ -4,36 +4,23 @@
 #include <filesystem>
 
 #include "apps/cli/args.h"
+#include "apps/cli/image_options.h"
+#include "apps/cli/model_options.h"
 #include "apps/commands/device_option.h"
 #include "apps/commands/inference_setup.h"
+#include "apps/data/map_file.h"
 #include "apps/model/features.h"
+#include "apps/model/spec_limits.h"
 #include "contrario/nfa_method.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "weights/atomic_write.h"
+#include "weights/finite_check.h"
 
 namespace fs = std::filesystem;
 
 namespace uflow::app {
 namespace {
-
-// Reads datasets <prefix>1, <prefix>2, ... until one is missing.
-std::vector<Tensor> read_numbered(const H5File& f, const std::string& prefix) {
-  std::vector<Tensor> out;
-  for (int i = 1; f.has(prefix + std::to_string(i)); ++i) {
-    Tensor t = kernels::to_dtype(f.read_tensor(prefix + std::to_string(i)), DType::f32);
-    UFLOW_CHECK(t.dim() == 4, f.path(), ": dataset ", prefix, i, " must be (B, C, H, W), got ",
-                shape_str(t.shape()));
-    out.push_back(t);
-  }
-  UFLOW_CHECK(!out.empty(), f.path(), ": no dataset '", prefix, "1'");
-  return out;
-}
-
-void write_numbered(H5File& f, const std::string& prefix, const std::vector<Tensor>& ts) {
-  for (size_t i = 0; i < ts.size(); ++i)
-    f.write_tensor(prefix + std::to_string(i + 1), kernels::to_device(ts[i], Device::cpu));
-}
 
 std::vector<Sample> image_samples(const std::string& input) {
   if (fs::is_directory(fs::path(input) / "test")) return scan_mvtec(input).test;
@@ -54,18 +41,21 @@ int features_command(const std::vector<std::string>& args) {
       .option("input-size", "px", "448", "image size of the small extractor")
       .option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  add_image_limit_options(a);
   if (!a.parse(args)) return 0;
+  apply_image_limit_options(a);
   ModelSpec spec;
   spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
   spec.weights_dir = a.str("weights");
-  spec.input_size = a.integer("input-size");
+  spec.input_size = input_size_option(a);
+  const int64_t batch = a.integer("batch", limits::kBatch);
   const Device dev = parse_device(a.str("device"));
   auto ex = build_extractor(spec);
   ex->to(dev);
   const auto samples = image_samples(a.str("images"));
-  const FeatureSet fs_ = extract_features(*ex, samples, a.integer("batch"), dev, "features");
+  const FeatureSet fs_ = extract_features(*ex, samples, batch, dev, "features");
   write_h5_atomic(a.str("out"), [&](H5File& f) {
-    write_numbered(f, "f", fs_.scales);
+    write_numbered_maps(f, "f", fs_.scales);
     f.set_attr("extractor", to_string(spec.extractor));
   });
   std::printf("%zu images -> %s\n", samples.size(), a.str("out").c_str());
@@ -83,32 +73,37 @@ int latents_command(const std::vector<std::string>& args) {
       .option("batch", "n", "8", "images per batch")
       .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
+  add_image_limit_options(a);
   if (!a.parse(args)) return 0;
+  apply_image_limit_options(a);
+  const int64_t size = a.integer("size", limits::kMapSize);
+  const int64_t batch = a.integer("batch", limits::kBatch);
   const Device dev = parse_device(a.str("device"));
   LoadedModel m = load_model(a.str("checkpoint"), a.str("weights"), dev);
   const std::string input = a.str("input");
   FeatureSet feats;
   if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
-    H5File f(input, 'r');
-    feats.scales = read_numbered(f, "f");
+    feats.scales = read_numbered_maps(input, "f", MapKind::features);
     feats.rows = feats.scales[0].size(0);
   } else {
-    feats =
-        extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev, "features");
+    feats = extract_features(*m.extractor, image_samples(input), batch, dev, "features");
   }
   NoGradGuard no_grad;
   std::vector<std::vector<Tensor>> zs;
   std::vector<Tensor> log_dets, maps;
-  const int64_t n = feats.count(), batch = a.integer("batch");
+  const int64_t n = feats.count();
   for (int64_t s = 0; s < n; s += batch) {
     std::vector<int64_t> idx;
     for (int64_t i = s; i < std::min(n, s + batch); ++i) idx.push_back(i);
     UFlowOut o = m.flow->forward(feats.batch(idx, dev));
+    UFLOW_CHECK(all_finite(o.z), a.str("checkpoint"),
+                ": the model's latents are not finite for sample ", s,
+                " (or another of its batch); its parameters are out of any trained range");
     if (zs.empty()) zs.resize(o.z.size());
     for (size_t k = 0; k < o.z.size(); ++k)
       zs[k].push_back(kernels::to_device(o.z[k], Device::cpu));
     log_dets.push_back(kernels::to_device(o.log_det, Device::cpu));
-    maps.push_back(kernels::to_device(anomaly_map(o.z, a.integer("size")), Device::cpu));
+    maps.push_back(kernels::to_device(anomaly_map(o.z, size), Device::cpu));
   }
   write_h5_atomic(a.str("out"), [&](H5File& f) {
     for (size_t k = 0; k < zs.size(); ++k)
@@ -132,11 +127,7 @@ int nfa_command(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   const Device dev = parse_device(a.str("device"));
   const contrario::NfaSettings nfa = nfa_settings(a, "method");
-  std::vector<Tensor> z;
-  {
-    H5File f(a.str("latents"), 'r');
-    z = read_numbered(f, "z");
-  }
+  std::vector<Tensor> z = read_numbered_maps(a.str("latents"), "z", MapKind::latents);
   for (Tensor& t : z) t = kernels::to_device(t, dev);
   const contrario::NfaResult r = contrario::run_nfa(z, nfa);
   const Tensor score = kernels::to_device(r.score, Device::cpu);

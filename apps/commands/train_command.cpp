@@ -1,5 +1,6 @@
 #include "apps/commands/train_command.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -7,8 +8,12 @@
 #include <sstream>
 
 #include "apps/cli/args.h"
+#include "apps/cli/image_options.h"
+#include "apps/cli/model_options.h"
+#include "apps/cli/output_lock.h"
 #include "apps/commands/device_option.h"
 #include "apps/model/features.h"
+#include "apps/model/spec_limits.h"
 #include "apps/model/trainer.h"
 #include "imaging/image_io.h"
 
@@ -18,14 +23,22 @@ namespace uflow::app {
 namespace {
 
 // loss.csv rows of epochs <= keep (a resumed run continues the log where the checkpoint is).
+// A line that does not start with an epoch number is an error naming the file and the line:
+// silently dropping it would lose history, guessing would invent it.
 std::string read_loss_log(const fs::path& path, int64_t keep) {
   std::ifstream f(path);
   std::string line, out = "epoch,loss,lr,seconds,images_per_second\n";
   if (!f) return out;
   std::getline(f, line);  // header
-  while (std::getline(f, line)) {
+  for (int64_t number = 2; std::getline(f, line); ++number) {
     if (line.empty()) continue;
-    if (std::stoll(line.substr(0, line.find(','))) <= keep) out += line + "\n";
+    const std::string field = line.substr(0, line.find(','));
+    int64_t epoch = -1;
+    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), epoch);
+    UFLOW_CHECK(ec == std::errc() && end == field.data() + field.size() && epoch >= 1,
+                path.string(), ": line ", number, ": '", field.substr(0, 40),
+                "' is not an epoch number (the file is damaged; fix or remove it to resume)");
+    if (epoch <= keep) out += line + "\n";
   }
   return out;
 }
@@ -34,10 +47,19 @@ std::string read_loss_log(const fs::path& path, int64_t keep) {
 
 TrainSummary run_training(const TrainRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
+  UFLOW_CHECK(!(req.resume && req.force), "--resume and --force exclude each other");
   const Category cat = scan_mvtec(req.data);
-  fs::create_directories(req.out);
+  const OutputLock lock(req.out, "train");
   const fs::path ckpt = fs::path(req.out) / "checkpoint.h5";
   const fs::path log_path = fs::path(req.out) / "loss.csv";
+  if (!req.resume && fs::exists(ckpt)) {
+    UFLOW_CHECK(req.force, req.out, ": already holds a trained model (", ckpt.string(),
+                "); use --resume to continue it or --force to start over");
+    // Starting over: the old run's files go before anything new is written, so the folder never
+    // mixes two runs.
+    fs::remove(ckpt);
+    fs::remove(log_path);
+  }
 
   ModelSpec spec = req.spec;
   TrainSettings settings = req.train;
@@ -45,6 +67,9 @@ TrainSummary run_training(const TrainRequest& req) {
   if (req.resume) {
     UFLOW_CHECK(fs::exists(ckpt), ckpt.string(), ": no checkpoint to resume from");
     CheckpointInfo info = read_checkpoint_info(ckpt.string());
+    UFLOW_CHECK(training_settings_recorded(info.train), ckpt.string(),
+                ": records no training settings (a converted checkpoint?); it can predict and "
+                "evaluate but not resume");
     spec = info.spec;
     const int64_t epochs = settings.epochs;
     settings = info.train;
@@ -87,18 +112,25 @@ TrainSummary run_training(const TrainRequest& req) {
   sum.feature_seconds = feature_seconds;
   sum.checkpoint = ckpt.string();
   sum.epochs = start_epoch;
-  train_flow(*flow, adam, features, opt, start_epoch, [&](const EpochStats& st) {
-    char row[160];
-    std::snprintf(row, sizeof row, "%lld,%.6f,%.6g,%.3f,%.2f\n", static_cast<long long>(st.epoch),
-                  st.mean_loss, st.lr, st.seconds, st.images_per_second);
-    log += row;
-    write_file_atomic(log_path.string(), log);
-    sum.epochs = st.epoch;
-    sum.final_loss = st.mean_loss;
-    if (st.epoch % req.checkpoint_every == 0 || st.epoch == opt.epochs)
-      save_checkpoint(ckpt.string(), {spec, settings, st.epoch}, *flow, &adam);
-    return true;
-  });
+  try {
+    train_flow(*flow, adam, features, opt, start_epoch, [&](const EpochStats& st) {
+      char row[160];
+      std::snprintf(row, sizeof row, "%lld,%.6f,%.6g,%.3f,%.2f\n", static_cast<long long>(st.epoch),
+                    st.mean_loss, st.lr, st.seconds, st.images_per_second);
+      log += row;
+      write_file_atomic(log_path.string(), log);
+      sum.epochs = st.epoch;
+      sum.final_loss = st.mean_loss;
+      if (st.epoch % req.checkpoint_every == 0 || st.epoch == opt.epochs)
+        save_checkpoint(ckpt.string(), {spec, settings, st.epoch}, *flow, &adam);
+      return true;
+    });
+  } catch (const Error& e) {
+    // Nothing broken was saved; say what is left to resume from.
+    if (!fs::exists(ckpt)) throw;
+    UFLOW_FAIL(e.what(), "; ", ckpt.string(), " keeps epoch ",
+               read_checkpoint_info(ckpt.string()).epoch, ", the last good one");
+  }
   if (sum.epochs == start_epoch && !fs::exists(ckpt))
     save_checkpoint(ckpt.string(), {spec, settings, start_epoch}, *flow, &adam);
   if (features.disk) fs::remove(cache_path);  // closed when `features` goes; unlinking is safe
@@ -127,27 +159,32 @@ int train_command(const std::vector<std::string>& args) {
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
       .option("cache-limit", "GB", "8",
               "features beyond this size are cached in <out>/features_cache.h5 instead of memory")
-      .flag("resume", "continue from <out>/checkpoint.h5 (its settings win, --epochs may extend)");
+      .flag("resume", "continue from <out>/checkpoint.h5 (its settings win, --epochs may extend)")
+      .flag("force",
+            "start over in an --out folder that holds a checkpoint (its checkpoint.h5 and "
+            "loss.csv are removed first)");
+  add_image_limit_options(a);
   if (!a.parse(args)) return 0;
+  apply_image_limit_options(a);
+  using namespace limits;
   TrainRequest req;
   req.data = a.str("data");
   req.out = a.str("out");
   req.spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
   req.spec.weights_dir = a.str("weights");
-  req.spec.input_size = a.integer("input-size");
-  req.spec.seed = static_cast<uint64_t>(a.integer("seed"));
+  req.spec.input_size = input_size_option(a);
+  req.spec.seed = static_cast<uint64_t>(a.integer("seed", kSeed));
   req.spec.clamp_mode = parse_clamp_mode(a.str("clamp-mode"), "--clamp-mode");
-  req.train.epochs = a.integer("epochs");
-  req.train.batch = a.integer("batch");
-  req.train.lr = a.real("lr");
-  req.train.weight_decay = a.real("weight-decay");
+  req.train.epochs = a.integer("epochs", kEpochs);
+  req.train.batch = a.integer("batch", kBatch);
+  req.train.lr = a.real("lr", kLearningRate);
+  req.train.weight_decay = a.real("weight-decay", kWeightDecay);
   req.train.loss = parse_loss_variant(a.str("loss"), "--loss");
-  req.checkpoint_every = a.integer("checkpoint-every");
+  req.checkpoint_every = a.integer("checkpoint-every", kCheckpointEvery);
   req.resume = a.has("resume");
-  req.cache_limit = static_cast<int64_t>(a.real("cache-limit") * 1e9);
+  req.force = a.has("force");
+  req.cache_limit = static_cast<int64_t>(a.real("cache-limit", kCacheLimitGb) * 1e9);
   req.device = parse_device(a.str("device"));
-  UFLOW_CHECK(req.train.epochs >= 1 && req.train.batch >= 1 && req.checkpoint_every >= 1,
-              "--epochs, --batch and --checkpoint-every must be at least 1");
   const TrainSummary s = run_training(req);
   std::printf(
       "trained %lld epochs on %lld images in %.0f s (features %.0f s); final loss %.4g\n"

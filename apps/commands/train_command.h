@@ -1,6 +1,8 @@
 // `uflow train`: caches the frozen extractor's features of the training images, trains the
 // flow, logs the loss per epoch to loss.csv and writes checkpoint.h5 every N epochs and at the
-// end. Model selection never looks at the test set: the last epoch is the model.
+// end. Model selection never looks at the test set: the last epoch is the model. The output
+// folder is locked for the run (apps/cli/output_lock.h); a folder holding a checkpoint is only
+// used with --resume (continue) or --force (start over).
 #pragma once
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@ struct TrainRequest {
   TrainSettings train;
   int64_t checkpoint_every = 10;
   bool resume = false;
+  bool force = false;               // start over where a checkpoint exists (refused otherwise)
   int64_t cache_limit = 8LL << 30;  // bytes of features kept in memory; beyond, an HDF5 cache
   Device device = Device::cpu;
 };

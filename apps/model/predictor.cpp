@@ -5,6 +5,7 @@
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
+#include "weights/finite_check.h"
 
 namespace uflow::app {
 namespace {
@@ -18,6 +19,17 @@ Tensor ground_truth(const Sample& s, int64_t size) {
   return kernels::reshape(m, {size, size});
 }
 
+// Masks are compared by their headers, before any image is decoded or any feature computed.
+void check_mask_sizes(const std::vector<Sample>& samples) {
+  for (const Sample& s : samples) {
+    if (s.mask.empty()) continue;
+    const ImageInfo mask = read_image_info(s.mask), image = read_image_info(s.image);
+    UFLOW_CHECK(mask.width == image.width && mask.height == image.height, s.mask, ": mask is ",
+                mask.width, "x", mask.height, " pixels but its image ", s.image, " is ",
+                image.width, "x", image.height, " (--resize-masks resizes masks to their images)");
+  }
+}
+
 }  // namespace
 
 Tensor display_image(const Sample& s, int64_t size) {
@@ -28,6 +40,7 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
                                        const std::vector<Sample>& samples,
                                        const PredictOptions& opt,
                                        const std::function<void(const Prediction&)>& on_image) {
+  if (!opt.resize_masks) check_mask_sizes(samples);
   NoGradGuard no_grad;
   const int64_t n = static_cast<int64_t>(samples.size());
   const int64_t T = opt.nfa.size;
@@ -39,6 +52,9 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
     Tensor images =
         kernels::to_device(load_image_batch(chunk, extractor.config().input_size()), opt.device);
     UFlowOut z = flow.forward(extractor.forward(images));
+    UFLOW_CHECK(all_finite(z.z), opt.model, ": the model's latents are not finite for ",
+                chunk.front().image, chunk.size() > 1 ? " (or another image of its batch)" : "",
+                "; its parameters are out of any trained range");
     Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
     Tensor scores = image_scores(amap);
     const contrario::NfaResult nfa = contrario::run_nfa(z.z, opt.nfa);

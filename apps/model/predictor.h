@@ -17,10 +17,17 @@ struct PredictOptions {
   contrario::NfaSettings nfa;  // nfa.size is also the side T of the anomaly maps
   int64_t batch = 8;
   Device device = Device::cpu;
+  // A mask whose size differs from its image's is an error unless this is set; then it is
+  // resized to T×T like its image (which misplaces it when the aspect ratios differ).
+  bool resize_masks = false;
+  std::string model;  // the checkpoint, named when the model's outputs are not finite
 };
 
 // Runs the pipeline over samples. Ground truth is loaded for samples with a mask (resized to
 // T×T with the same antialiased bilinear filter as images, then > 0.5) and is zeros otherwise.
+// Every mask's size is compared with its image's before any work (see resize_masks); latents
+// that are not finite (a model with absurd parameters) are an error naming opt.model and the
+// batch's images.
 std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const UFlow& flow,
                                        const std::vector<Sample>& samples,
                                        const PredictOptions& opt,
