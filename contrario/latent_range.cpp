@@ -19,8 +19,8 @@ std::string latent_range_problem(const Tensor& z) {
   const std::vector<double> v = stats.to_vector();
   if (!(v[0] == 0.0)) return "holds NaN or ±Inf values";
   if (v[1] > kMaxLatent)
-    return detail::concat("holds values up to ", v[1], " in magnitude (the NFA accepts |z| <= ",
-                          kMaxLatent, ")");
+    return detail::concat("holds values up to ", v[1],
+                          " in magnitude (the NFA accepts |z| <= ", kMaxLatent, ")");
   return "";
 }
 

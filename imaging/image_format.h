@@ -20,7 +20,7 @@ std::optional<ImageFormat> sniff_image_format(std::span<const uint8_t> head);
 // 18000² PNG of 0.9 MB decodes to 4.9 GB of floats), so the pixel count in the header is checked
 // before any pixel buffer is allocated; the file size is checked before the file is read.
 struct DecodeLimits {
-  int64_t max_pixels = 50'000'000;       // width × height
+  int64_t max_pixels = 50'000'000;         // width × height
   int64_t max_bytes = int64_t{256} << 20;  // size of the encoded file
 };
 

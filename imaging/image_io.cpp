@@ -82,7 +82,8 @@ Tensor to_tensor(const RawImage& img, int channels, const std::string& name) {
     std::memcpy(&v, p, sizeof v);
     return v;
   };
-  const float scale = img.bits == 16 ? 1.0f / 65535.0f : 1.0f / 255.0f;
+  // Divided, not multiplied by a reciprocal: the same floats as before (stb_image's path).
+  const float max = img.bits == 16 ? 65535.0f : 255.0f;
   Tensor out = Tensor::empty({channels, img.height, img.width});
   float* o = out.data<float>();
   const bool colour = n >= 3;
@@ -90,10 +91,10 @@ Tensor to_tensor(const RawImage& img, int channels, const std::string& name) {
     if (channels == 1) {
       const unsigned y =
           colour ? (sample(i, 0) * 77 + sample(i, 1) * 150 + sample(i, 2) * 29) >> 8 : sample(i, 0);
-      o[i] = static_cast<float>(y) * scale;
+      o[i] = static_cast<float>(y) / max;
     } else {
       for (size_t c = 0; c < 3; ++c)
-        o[c * hw + i] = static_cast<float>(sample(i, colour ? c : 0)) * scale;
+        o[c * hw + i] = static_cast<float>(sample(i, colour ? c : 0)) / max;
     }
   }
   return out;
@@ -132,22 +133,26 @@ ImageInfo read_image_info(const std::string& path) {
   const DecodeLimits limits = default_decode_limits();
   // The whole file is read (within the byte limit): a JPEG's size comes after its metadata
   // segments, which have no fixed length. No pixel is decoded.
-  const std::vector<uint8_t> bytes = read_file(path, limits);
+  return image_info(read_file(path, limits), path, limits);
+}
+
+ImageInfo image_info(std::span<const uint8_t> bytes, const std::string& name,
+                     const DecodeLimits& limits) {
   ImageInfo info;
-  info.format = content_format(bytes, path);
+  info.format = content_format(bytes, name);
   RawImageHeader h;
   switch (info.format) {
     case ImageFormat::png:
-      h = png_header(bytes, path);
+      h = png_header(bytes, name);
       break;
     case ImageFormat::jpeg:
-      h = jpeg_header(bytes, path);
+      h = jpeg_header(bytes, name);
       break;
     case ImageFormat::bmp:
-      h = bmp_header(bytes, path);
+      h = bmp_header(bytes, name);
       break;
   }
-  check_pixel_limit(h, path, limits);
+  check_pixel_limit(h, name, limits);
   info.width = h.width;
   info.height = h.height;
   return info;

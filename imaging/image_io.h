@@ -25,6 +25,9 @@ struct ImageInfo {
 };
 // Format and size from the header alone (cheap: e.g. to compare a mask with its image).
 ImageInfo read_image_info(const std::string& path);
+// The same for an image held in memory; `name` starts every error message.
+ImageInfo image_info(std::span<const uint8_t> bytes, const std::string& name,
+                     const DecodeLimits& limits);
 
 // (3, H, W) f32 in [0, 1]; grey images are repeated to RGB, alpha is dropped.
 // Throws one line naming the file when it cannot be read or decoded.

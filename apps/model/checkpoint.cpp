@@ -68,7 +68,7 @@ Tensor read_checked(const H5File& f, const std::string& name, const Shape& shape
 std::vector<int64_t> read_permutation(const H5File& f, const std::string& name, int64_t channels) {
   const H5DatasetInfo info = f.dataset_info(name);
   UFLOW_CHECK(info.shape == Shape{channels}, f.path(), ": dataset '", name, "' has shape ",
-              shape_str(info.shape), ", expected (", channels, ")");
+              shape_str(info.shape), ", expected ", shape_str({channels}));
   const std::vector<int64_t> perm = f.read_ints(name);
   std::vector<bool> seen(static_cast<size_t>(channels), false);
   for (int64_t p : perm) {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <random>
 
+#include "test_util.h"
 #include "weights/hdf5_file.h"
 #include "weights/hdf5_layout.h"
-#include "weights_test_util.h"
 
 using namespace uflow;
 using uflow::test::error_of;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "test_util.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 #include "weights/hdf5_file.h"
