@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages uflow builds and tests with. Idempotent: installs only what is
 # missing. Needs root (or sudo). The CUDA toolkit is optional and is not installed here.
+#   install-deps.sh              the build: compilers, OpenBLAS, HDF5, libpng, libjpeg-turbo, stb
+#   install-deps.sh --sanitize   also clang with its sanitizer and libFuzzer runtimes and LLVM's
+#                                OpenMP (scripts/sanitize.sh, scripts/fuzz.sh only; the normal
+#                                build uses gcc)
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev doctest-dev libstb-dev clang-format)
+# libpng-dev and libjpeg62-turbo-dev decode PNG and JPEG (Debian's security team maintains
+# both); libstb-dev provides stb_image's BMP decoder and stb_image_write, compiled into uflow.
+packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev
+          doctest-dev libstb-dev libpng-dev libjpeg62-turbo-dev clang-format)
+if [ "${1:-}" = "--sanitize" ]; then
+  packages+=(clang libclang-rt-dev libomp-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
