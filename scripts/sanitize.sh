@@ -6,13 +6,14 @@
 #   scripts/sanitize.sh              configure + build build-sanitize/, run every test
 #   scripts/sanitize.sh -R <regex>   extra arguments go to ctest
 #
-# Needs clang and its sanitizer runtimes: scripts/install-deps.sh --sanitize installs them.
+# Needs clang 16 and its sanitizer runtimes: scripts/install-deps.sh --sanitize installs them.
 # The same build folder holds the fuzzers that scripts/fuzz.sh runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --sanitize
 jobs=$(nproc 2>/dev/null || echo 2)
-CC=clang CXX=clang++ cmake -S . -B build-sanitize -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
+cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
+  -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-sanitize -j"$jobs"
 # detect_leaks: what a command leaks at exit does not matter to it, but a test that leaks shows
