@@ -96,6 +96,7 @@ EOF
 
 for f in "$prefix/usr/include/hdf5/serial/hdf5.h" "$prefix/usr/lib/$arch/libhdf5_serial.so" \
   "$prefix/usr/include/stb/stb_image.h" "$prefix/usr/include/doctest/doctest.h" \
+  "$prefix/usr/include/libpng16/png.h" "$prefix/usr/include/jpeglib.h" \
   "$prefix/usr/lib/$arch/openblas-openmp/pkgconfig/openblas.pc" "$prefix/usr/bin/pkgconf"; do
   [ -e "$f" ] || {
     echo "bundle-prefix: the bundle lacks $f" >&2

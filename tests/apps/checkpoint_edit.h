@@ -14,7 +14,7 @@ struct CheckpointContent {
   std::map<std::string, std::string> strings;
   std::map<std::string, int64_t> ints;
   std::map<std::string, double> reals;
-  std::map<std::string, Tensor> tensors;  // "flow/...", "adam/exp_avg/...", ...
+  std::map<std::string, Tensor> tensors;                      // "flow/...", "adam/exp_avg/...", ...
   std::map<std::string, std::vector<int64_t>> index_vectors;  // "permutation/..."
 };
 

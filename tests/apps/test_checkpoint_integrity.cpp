@@ -13,7 +13,6 @@
 #include "apps/model/checkpoint.h"
 #include "apps/model/trainer.h"
 #include "checkpoint_edit.h"
-#include "test_util.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 #include "tiny_run.h"
@@ -89,10 +88,11 @@ TEST_CASE("a model with a non-finite parameter is never written; the old checkpo
   std::vector<double> v = params[0].second.to_vector();
   v[0] = kNan;
   flow->set_parameter(params[0].first, Tensor::from_vector(v, params[0].second.shape()));
-  CHECK(error_of([&] { app::save_checkpoint(path, {tiny_spec(), {}, 5}, *flow, nullptr); }) ==
-        path + ": dataset 'flow/" + params[0].first +
-            "' holds a non-finite value (NaN at element 0 of shape " +
-            shape_str(params[0].second.shape()) + ")");
+  CHECK(error_of([&] {
+          app::save_checkpoint(path, {tiny_spec(), {}, 5}, *flow, nullptr);
+        }) == path + ": dataset 'flow/" + params[0].first +
+                  "' holds a non-finite value (NaN at element 0 of shape " +
+                  shape_str(params[0].second.shape()) + ")");
   CHECK(read_all(path) == before);
   CHECK_FALSE(fs::exists(path + ".tmp"));
   fs::remove_all(dir);
@@ -107,8 +107,10 @@ TEST_CASE("checkpoint attributes out of range are one-line errors naming the att
     std::string message;
   };
   const Case cases[] = {
-      {[](auto& c) { c.ints["epoch"] = -5; }, "attribute 'epoch' is -5, expected a value in [0, 10]"},
-      {[](auto& c) { c.ints["epoch"] = 11; }, "attribute 'epoch' is 11, expected a value in [0, 10]"},
+      {[](auto& c) { c.ints["epoch"] = -5; },
+       "attribute 'epoch' is -5, expected a value in [0, 10]"},
+      {[](auto& c) { c.ints["epoch"] = 11; },
+       "attribute 'epoch' is 11, expected a value in [0, 10]"},
       {[](auto& c) { c.reals["clamp"] = -2; },
        "attribute 'clamp' is -2, expected a finite value in (0, 100]"},
       {[](auto& c) { c.reals["clamp"] = kNan; },
@@ -121,12 +123,14 @@ TEST_CASE("checkpoint attributes out of range are one-line errors naming the att
        "attribute 'input_size' is 100, expected a multiple of 32"},
       {[](auto& c) { c.ints["map_size"] = 100000; },
        "attribute 'map_size' is 100000, expected a value in [8, 4096]"},
-      {[](auto& c) { c.reals["lr"] = -1; }, "attribute 'lr' is -1, expected a finite value in [0, 10]"},
-      {[](auto& c) { c.ints["batch"] = -3; }, "attribute 'batch' is -3, expected a value in [0, 4096]"},
+      {[](auto& c) { c.reals["lr"] = -1; },
+       "attribute 'lr' is -1, expected a finite value in [0, 10]"},
+      {[](auto& c) { c.ints["batch"] = -3; },
+       "attribute 'batch' is -3, expected a value in [0, 4096]"},
       {[](auto& c) { c.strings["extractor"] = "huge"; },
-       "attribute 'extractor' is 'huge', expected one of small, paper, custom"},
+       "attribute extractor: unknown extractor 'huge' (use small, paper or custom)"},
       {[](auto& c) { c.strings["clamp_mode"] = "none"; },
-       "attribute 'clamp_mode' is 'none', expected one of pinned, scaled"},
+       "attribute clamp_mode: unknown clamp mode 'none' (use pinned or scaled)"},
       {[](auto& c) { c.ints["adam_step"] = -1; },
        "attribute 'adam_step' is -1, expected a value in [0, 9223372036854775807]"},
   };
@@ -229,8 +233,8 @@ TEST_CASE("a checkpoint without checksums (older uflow, h5py) loads with a note"
   ::close(saved);
   CHECK(msg == "<no error>");
   CHECK(read_all(err_path) == "note: " + path +
-                                    " has no checksums (written by an older uflow): corruption in "
-                                    "it cannot be detected\n");
+                                  " has no checksums (written by an older uflow): corruption in "
+                                  "it cannot be detected\n");
   fs::remove_all(dir);
 }
 

@@ -58,7 +58,7 @@ TEST_CASE("predict, features, latents and nfa refuse out-of-range options by nam
   CHECK(error_of(app::predict_command, {"c.h5", "imgs", "--prob", "1.5"}) ==
         "option --prob: '1.5' is not a finite number in (0, 1)");
   CHECK(error_of(app::predict_command, {"c.h5", "imgs", "--nfa", "fast"}) ==
-        "option --nfa: 'fast' is not tree or block");
+        "--nfa: unknown NFA method 'fast' (use tree or block)");
   CHECK(error_of(app::features_command, {"imgs", "--batch", "0"}) ==
         "option --batch: 0 is out of range [1, 4096]");
   CHECK(error_of(app::latents_command, {"c.h5", "imgs", "--batch", "0"}) ==
@@ -70,7 +70,7 @@ TEST_CASE("predict, features, latents and nfa refuse out-of-range options by nam
   CHECK(error_of(app::nfa_command, {"z.h5", "--method", "block", "--window", "0"}) ==
         "option --window: 0 is out of range [1, 255]");
   CHECK(error_of(app::nfa_command, {"z.h5", "--method", "fast"}) ==
-        "option --method: 'fast' is not tree or block");
+        "--method: unknown NFA method 'fast' (use tree or block)");
   // Valid options get as far as the file.
   CHECK(error_of(app::nfa_command, {"z.h5"}) == "z.h5: file not found");
 }

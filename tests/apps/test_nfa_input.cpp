@@ -9,7 +9,6 @@
 #include "apps/data/map_file.h"
 #include "tensor/ops.h"
 #include "test_util.h"
-#include "test_util.h"
 #include "weights/hdf5_file.h"
 
 using namespace uflow;
@@ -39,19 +38,21 @@ TEST_CASE("nfa refuses NaN, Inf and overflowing latents naming the file and the 
     double value;
     std::string problem;
   };
-  for (const Case& c : {Case{std::nan(""), "holds NaN or ±Inf values"},
-                        Case{inf, "holds NaN or ±Inf values"},
-                        Case{-inf, "holds NaN or ±Inf values"},
-                        Case{1e30, "holds values up to 1e+30 in magnitude (the NFA accepts |z| "
-                                   "<= 1e+15)"},
-                        Case{-1e30, "holds values up to 1e+30 in magnitude (the NFA accepts |z| "
-                                    "<= 1e+15)"}}) {
+  for (const Case& c :
+       {Case{std::nan(""), "holds NaN or ±Inf values"}, Case{inf, "holds NaN or ±Inf values"},
+        Case{-inf, "holds NaN or ±Inf values"},
+        Case{1e30,
+             "holds values up to 1e+30 in magnitude (the NFA accepts |z| "
+             "<= 1e+15)"},
+        Case{-1e30,
+             "holds values up to 1e+30 in magnitude (the NFA accepts |z| "
+             "<= 1e+15)"}}) {
     write_latents(in, c.value);
     for (const char* method : {"tree", "block"}) {
       CAPTURE(method);
       CHECK(error_of([&] {
-              app::nfa_command({in, "--out", out, "--method", method, "--size", "16", "--window",
-                                "3"});
+              app::nfa_command(
+                  {in, "--out", out, "--method", method, "--size", "16", "--window", "3"});
             }) == in + ": dataset 'z1' " + c.problem);
       CHECK_FALSE(fs::exists(out));
     }
@@ -76,12 +77,15 @@ TEST_CASE("latents files are checked for shape, type and size before reading") {
   };
   CHECK(with([](H5File& f) { f.write_tensor("x", kernels::zeros({1})); }) ==
         p + ": no dataset 'z1'");
-  CHECK(with([](H5File& f) { f.write_tensor("z1", kernels::zeros({4, 4})); }) ==
-        p + ": dataset 'z1' must be (B, C, H, W), got [4, 4]");
-  CHECK(with([](H5File& f) { f.write_ints("z1", {1, 2}); }) ==
-        p + ": dataset 'z1' has type int64, expected float32 or float64");
-  CHECK(with([](H5File& f) { f.write_tensor("z1", kernels::zeros({1, 0, 2, 2})); }) ==
-        p + ": dataset 'z1' is empty: [1, 0, 2, 2]");
+  CHECK(with([](H5File& f) {
+          f.write_tensor("z1", kernels::zeros({4, 4}));
+        }) == p + ": dataset 'z1' must be (B, C, H, W), got [4, 4]");
+  CHECK(with([](H5File& f) {
+          f.write_ints("z1", {1, 2});
+        }) == p + ": dataset 'z1' has type int64, expected float32 or float64");
+  CHECK(with([](H5File& f) {
+          f.write_tensor("z1", kernels::zeros({1, 0, 2, 2}));
+        }) == p + ": dataset 'z1' is empty: [1, 0, 2, 2]");
   CHECK(with([](H5File& f) {
           f.write_tensor("z1", kernels::zeros({2, 1, 2, 2}));
           f.write_tensor("z2", kernels::zeros({3, 1, 1, 1}));

@@ -11,7 +11,6 @@
 #include "apps/cli/output_lock.h"
 #include "apps/model/checkpoint.h"
 #include "test_util.h"
-#include "test_util.h"
 #include "tiny_run.h"
 
 using namespace uflow;
@@ -53,9 +52,11 @@ TEST_CASE("a folder locked by another process is refused with its pid; kill -9 f
   CHECK(error_of([&] { app::OutputLock second(dir.string(), "train"); }) ==
         dir.string() + ": output folder is in use by another uflow process (pid " +
             std::to_string(child) + ", uflow train); lock file " + lock_file);
-  CHECK(error_of([&] { app::run_training(request(dir, 1)); })
-            .find(": output folder is in use by another uflow process (pid " +
-                  std::to_string(child)) != std::string::npos);
+  CHECK(
+      error_of([&] {
+        app::run_training(request(dir, 1));
+      }).find(": output folder is in use by another uflow process (pid " + std::to_string(child)) !=
+      std::string::npos);
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
   CHECK(error_of([&] { app::OutputLock again(dir.string(), "train"); }) == "<no error>");
@@ -66,8 +67,9 @@ TEST_CASE("within one process too, a second lock on the same folder is refused u
   const fs::path dir = scratch("lock2");
   {
     const app::OutputLock first(dir.string(), "eval");
-    CHECK(error_of([&] { app::OutputLock second(dir.string(), "predict"); })
-              .find("(pid " + std::to_string(::getpid()) + ", uflow eval)") != std::string::npos);
+    CHECK(error_of([&] {
+            app::OutputLock second(dir.string(), "predict");
+          }).find("(pid " + std::to_string(::getpid()) + ", uflow eval)") != std::string::npos);
   }
   CHECK(error_of([&] { app::OutputLock third(dir.string(), "predict"); }) == "<no error>");
   fs::remove_all(dir);

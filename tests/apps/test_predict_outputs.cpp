@@ -12,7 +12,6 @@
 #include "imaging/image_io.h"
 #include "tensor/ops.h"
 #include "test_util.h"
-#include "test_util.h"
 #include "tiny_run.h"
 
 using namespace uflow;
@@ -123,7 +122,7 @@ TEST_CASE("a mask of another size than its image is an error unless --resize-mas
   const auto flow = app::build_flow(test::tiny_spec());
   flow->train(false);
   app::PredictOptions opt;
-  opt.size = 16;
+  opt.nfa.size = 16;
   opt.model = "model.h5";
   const std::string image = (root / "test" / "blob" / "000.png").string();
   CHECK(error_of([&] { app::predict_images(*extractor, *flow, cat.test, opt); }) ==

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "apps/commands/train_command.h"
-#include "apps/demo/synthetic_data.h"
+#include "apps_test_util.h"
 
 namespace uflow::test {
 
@@ -14,12 +14,7 @@ namespace uflow::test {
 inline std::filesystem::path tiny_category(const std::string& name) {
   const std::filesystem::path d = std::filesystem::temp_directory_path() / ("uflow_tiny_" + name);
   std::filesystem::remove_all(d);
-  app::SyntheticSpec spec;
-  spec.size = 48;
-  spec.train = 4;
-  spec.test_good = 1;
-  spec.test_per_defect = 1;
-  app::write_synthetic_category(d.string(), spec);
+  write_tiny_category(d.string(), 48, 4, 1);
   return d;
 }
 

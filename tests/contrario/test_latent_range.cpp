@@ -8,7 +8,6 @@
 #include "contrario/tree_nfa.h"
 #include "tensor/ops.h"
 #include "test_util.h"
-#include "test_util.h"
 
 using namespace uflow;
 using namespace uflow::contrario;

@@ -10,8 +10,8 @@
 
 #include "imaging/image_io.h"
 #include "imaging/image_writers.h"
-#include "test_util.h"
 #include "tensor/error.h"
+#include "test_util.h"
 
 using namespace uflow;
 using test::error_of;
@@ -65,11 +65,11 @@ const DecodeLimits kDefaults;
 
 TEST_CASE("PNG of every colour type and bit depth decodes to the written samples") {
   const test::PngSpec specs[] = {
-      {8, 6, PNG_COLOR_TYPE_GRAY, 1, false},      {8, 6, PNG_COLOR_TYPE_GRAY, 4, false},
-      {8, 6, PNG_COLOR_TYPE_GRAY, 8, false},      {8, 6, PNG_COLOR_TYPE_GRAY, 16, false},
+      {8, 6, PNG_COLOR_TYPE_GRAY, 1, false},       {8, 6, PNG_COLOR_TYPE_GRAY, 4, false},
+      {8, 6, PNG_COLOR_TYPE_GRAY, 8, false},       {8, 6, PNG_COLOR_TYPE_GRAY, 16, false},
       {8, 6, PNG_COLOR_TYPE_GRAY_ALPHA, 8, false}, {8, 6, PNG_COLOR_TYPE_RGB, 8, false},
-      {8, 6, PNG_COLOR_TYPE_RGB, 16, false},      {8, 6, PNG_COLOR_TYPE_RGB_ALPHA, 8, false},
-      {8, 6, PNG_COLOR_TYPE_RGB_ALPHA, 16, true}, {8, 6, PNG_COLOR_TYPE_PALETTE, 2, false},
+      {8, 6, PNG_COLOR_TYPE_RGB, 16, false},       {8, 6, PNG_COLOR_TYPE_RGB_ALPHA, 8, false},
+      {8, 6, PNG_COLOR_TYPE_RGB_ALPHA, 16, true},  {8, 6, PNG_COLOR_TYPE_PALETTE, 2, false},
       {9, 7, PNG_COLOR_TYPE_RGB, 8, true},
   };
   for (const test::PngSpec& s : specs) {
@@ -108,7 +108,8 @@ TEST_CASE("PNG of every colour type and bit depth decodes to the written samples
   }
 }
 
-TEST_CASE("JPEG: baseline, progressive, arithmetic, grey and Adobe CMYK decode close to the source") {
+TEST_CASE(
+    "JPEG: baseline, progressive, arithmetic, grey and Adobe CMYK decode close to the source") {
   const test::JpegSpec specs[] = {{16, 16, JCS_RGB, 100, false, false},
                                   {16, 16, JCS_RGB, 100, true, false},
                                   {16, 16, JCS_RGB, 100, false, true},
@@ -154,8 +155,8 @@ TEST_CASE("BMP decodes exactly") {
 
 TEST_CASE("the format is judged by content: names do not matter, other formats are refused") {
   Scratch s;
-  const std::string png = test::write_png({4, 4, PNG_COLOR_TYPE_GRAY, 8, false},
-                                          std::vector<unsigned>(16, 200));
+  const std::string png =
+      test::write_png({4, 4, PNG_COLOR_TYPE_GRAY, 8, false}, std::vector<unsigned>(16, 200));
   const std::string named_jpg = s.write("really_a_png.jpg", png);
   CHECK(load_image_gray(named_jpg).shape() == Shape{1, 4, 4});
   const ImageInfo info = read_image_info(named_jpg);
@@ -164,8 +165,9 @@ TEST_CASE("the format is judged by content: names do not matter, other formats a
   CHECK(info.height == 4);
   // A TGA (no magic number: its header starts with an ID length and a colour-map type), a GIF
   // and an empty file, all named .png.
-  const std::string tga = s.write("tga.png", std::string("\0\0\2\0\0\0\0\0\0\0\0\0\4\0\4\0\x18\0", 18) +
-                                                 std::string(48, '\x7f'));
+  const std::string tga =
+      s.write("tga.png",
+              std::string("\0\0\2\0\0\0\0\0\0\0\0\0\4\0\4\0\x18\0", 18) + std::string(48, '\x7f'));
   CHECK(error_of([&] { load_image_rgb(tga); }) ==
         tga + ": not a PNG, JPEG or BMP image (judged by its content; other formats are not read)");
   const std::string gif = s.write("gif.png", "GIF89a\4\0\4\0");
@@ -182,12 +184,14 @@ TEST_CASE("the pixel limit refuses huge images from their header, before decodin
   CHECK(error_of([&] { decode_image(span_of(huge_png), 3, "huge.png", kDefaults); }) ==
         "huge.png: image of 18000x18000 pixels exceeds the decode limit of 50000000 pixels "
         "(raise it with --max-image-pixels)");
-  CHECK(error_of([&] { image_info(span_of(huge_png), "huge.png", kDefaults); })
-            .find("exceeds the decode limit") != std::string::npos);
+  CHECK(error_of([&] {
+          image_info(span_of(huge_png), "huge.png", kDefaults);
+        }).find("exceeds the decode limit") != std::string::npos);
   // Raised, the limit lets the header through; this file has no image data for so many pixels.
   const std::string big_png = png_claiming(8000, 8000);
-  CHECK(error_of([&] { decode_image(span_of(big_png), 1, "big.png", kDefaults); })
-            .find("exceeds the decode limit") != std::string::npos);
+  CHECK(error_of([&] {
+          decode_image(span_of(big_png), 1, "big.png", kDefaults);
+        }).find("exceeds the decode limit") != std::string::npos);
   DecodeLimits raised = kDefaults;
   raised.max_pixels = 70'000'000;
   const std::string raised_err =
@@ -195,8 +199,8 @@ TEST_CASE("the pixel limit refuses huge images from their header, before decodin
   CHECK(raised_err.rfind("huge.png: corrupt PNG (", 0) == 0);
 
   // A JPEG's size sits in its SOF marker; a BMP's in its header.
-  std::string jpg = test::write_jpeg({16, 16, JCS_GRAYSCALE, 90, false, false},
-                                     std::vector<uint8_t>(256, 100));
+  std::string jpg =
+      test::write_jpeg({16, 16, JCS_GRAYSCALE, 90, false, false}, std::vector<uint8_t>(256, 100));
   const size_t sof = jpg.find("\xff\xc0");
   REQUIRE(sof != std::string::npos);
   jpg[sof + 5] = jpg[sof + 7] = '\x4e';  // height and width 0x4e10 = 19984
@@ -205,14 +209,15 @@ TEST_CASE("the pixel limit refuses huge images from their header, before decodin
         "(raise it with --max-image-pixels)");
   std::string bmp = test::write_bmp24(2, 2, std::vector<uint8_t>(12, 9));
   bmp[19] = bmp[23] = '\x7f';  // width and height 0x7f02 = 32514
-  CHECK(error_of([&] { decode_image(span_of(bmp), 3, "huge.bmp", kDefaults); })
-            .find("huge.bmp: image of 32514x32514 pixels exceeds the decode limit") == 0);
+  CHECK(error_of([&] {
+          decode_image(span_of(bmp), 3, "huge.bmp", kDefaults);
+        }).find("huge.bmp: image of 32514x32514 pixels exceeds the decode limit") == 0);
 }
 
 TEST_CASE("the byte limit refuses large files before reading them; limits can be raised") {
   Scratch s;
-  const std::string png = test::write_png({16, 16, PNG_COLOR_TYPE_RGB, 8, false},
-                                          std::vector<unsigned>(768, 3));
+  const std::string png =
+      test::write_png({16, 16, PNG_COLOR_TYPE_RGB, 8, false}, std::vector<unsigned>(768, 3));
   const std::string path = s.write("a.png", png);
   const DecodeLimits before = default_decode_limits();
   DecodeLimits small = before;
@@ -220,19 +225,22 @@ TEST_CASE("the byte limit refuses large files before reading them; limits can be
   set_default_decode_limits(small);
   const std::string err = error_of([&] { load_image_rgb(path); });
   set_default_decode_limits(before);
-  CHECK(err == path + ": file of " + std::to_string(png.size()) +
-                   " bytes exceeds the image file limit of 64 bytes (raise it with --max-image-mb)");
+  CHECK(err ==
+        path + ": file of " + std::to_string(png.size()) +
+            " bytes exceeds the image file limit of 64 bytes (raise it with --max-image-mb)");
   CHECK(load_image_rgb(path).shape() == Shape{3, 16, 16});
-  CHECK(error_of([&] { set_default_decode_limits({0, 1}); }) ==
-        "image decode limits must be positive");
+  CHECK(error_of([&] {
+          set_default_decode_limits({0, 1});
+        }) == "image decode limits must be positive");
 }
 
 TEST_CASE("truncated and corrupt files are errors naming the file, never partly grey images") {
-  const std::string png = test::write_png({16, 16, PNG_COLOR_TYPE_RGB, 8, false},
-                                          std::vector<unsigned>(768, 90));
+  const std::string png =
+      test::write_png({16, 16, PNG_COLOR_TYPE_RGB, 8, false}, std::vector<unsigned>(768, 90));
   const std::string cut_png = png.substr(0, png.size() - 30);
-  CHECK(error_of([&] { decode_image(span_of(cut_png), 3, "cut.png", kDefaults); })
-            .rfind("cut.png: corrupt PNG (", 0) == 0);
+  CHECK(error_of([&] {
+          decode_image(span_of(cut_png), 3, "cut.png", kDefaults);
+        }).rfind("cut.png: corrupt PNG (", 0) == 0);
   std::vector<uint8_t> grey(64 * 64);
   for (size_t i = 0; i < grey.size(); ++i) grey[i] = static_cast<uint8_t>(i * 7);
   const std::string jpg = test::write_jpeg({64, 64, JCS_GRAYSCALE, 90, false, false}, grey);
@@ -257,6 +265,7 @@ TEST_CASE("the input that crashed stb_image 2.27's JPEG decoder is refused clean
   std::ifstream f(path, std::ios::binary);
   const std::string bytes(std::istreambuf_iterator<char>(f), {});
   REQUIRE(bytes.size() > 100);
-  CHECK(error_of([&] { decode_image(span_of(bytes), 3, "crash.jpg", kDefaults); })
-            .rfind("crash.jpg: corrupt JPEG (", 0) == 0);
+  CHECK(error_of([&] {
+          decode_image(span_of(bytes), 3, "crash.jpg", kDefaults);
+        }).rfind("crash.jpg: corrupt JPEG (", 0) == 0);
 }

@@ -6,7 +6,6 @@
 
 #include <cstring>
 
-#include "test_util.h"
 #include "tensor/ops.h"
 #include "test_util.h"
 #include "weights/hdf5_file.h"
