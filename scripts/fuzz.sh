@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --sanitize
 targets=${UFLOW_FUZZ_TARGETS:-image_decode checkpoint_load nfa_input}
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
+cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 build=(cmake --build build-sanitize -j"$jobs" --target)

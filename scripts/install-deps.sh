@@ -2,11 +2,9 @@
 # Installs the Debian packages uflow builds and tests with. Idempotent: installs only what is
 # missing. Needs root (or sudo). The CUDA toolkit is optional and is not installed here.
 #   install-deps.sh              the build: compilers, OpenBLAS, HDF5, libpng, libjpeg-turbo, stb
-#   install-deps.sh --sanitize   also clang 16 with its sanitizer and libFuzzer runtimes and
-#                                LLVM's OpenMP (scripts/sanitize.sh, scripts/fuzz.sh only; the
-#                                normal build uses gcc). Clang 16, not Debian 12's default 14:
-#                                the tests capture structured bindings in lambdas (C++20), which
-#                                clang supports from 16 on.
+#   install-deps.sh --sanitize   also clang with its sanitizer and libFuzzer runtimes and LLVM's
+#                                OpenMP (scripts/sanitize.sh, scripts/fuzz.sh only; the normal
+#                                build uses gcc)
 set -euo pipefail
 
 # libpng-dev and libjpeg62-turbo-dev decode PNG and JPEG (Debian's security team maintains
@@ -14,7 +12,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev
           doctest-dev libstb-dev libpng-dev libjpeg62-turbo-dev clang-format)
 if [ "${1:-}" = "--sanitize" ]; then
-  packages+=(clang-16 libclang-rt-16-dev libomp-16-dev)
+  packages+=(clang libclang-rt-dev libomp-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -6,13 +6,13 @@
 #   scripts/sanitize.sh              configure + build build-sanitize/, run every test
 #   scripts/sanitize.sh -R <regex>   extra arguments go to ctest
 #
-# Needs clang 16 and its sanitizer runtimes: scripts/install-deps.sh --sanitize installs them.
+# Needs clang and its sanitizer runtimes: scripts/install-deps.sh --sanitize installs them.
 # The same build folder holds the fuzzers that scripts/fuzz.sh runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --sanitize
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
+cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-sanitize -j"$jobs"

@@ -27,7 +27,11 @@ TEST_CASE("sum, mean, max, min and var match on CPU and CUDA") {
       {{4, 1}, {1}}};
   for (DType dt : {DType::f32, DType::f64}) {
     const double tol = dt == DType::f32 ? 1e-5 : 1e-12;
-    for (const auto& [shape, dims] : cases) {
+    // Named members, not a structured binding: the checks below capture them, which clang
+    // (the sanitizer build, with OpenMP) does not support for structured bindings.
+    for (const auto& shape_dims : cases) {
+      const auto& shape = shape_dims.first;
+      const auto& dims = shape_dims.second;
       const Tensor x = kernels::rand_uniform(shape, 21, 0, -3, 3, dt);
       const Tensor xg = gpu(x);
       for (bool keep : {false, true}) {

@@ -52,12 +52,18 @@ std::pair<int64_t, std::string> block_key(const std::string& key) {
 }
 
 void check_same(const Manifest& ours, const Manifest& ref, const std::string& what) {
-  for (const auto& [k, s] : ref) {
+  // Named members, not a structured binding: the checks below capture them, which clang
+  // (the sanitizer build, with OpenMP) does not support for structured bindings.
+  for (const auto& k_s : ref) {
+    const auto& k = k_s.first;
+    const auto& s = k_s.second;
     INFO(what, ": timm key ", k, " ", shape_str(s));
     REQUIRE(ours.count(k) == 1);
     CHECK(ours.at(k) == s);
   }
-  for (const auto& [k, s] : ours) {
+  for (const auto& k_s : ours) {
+    const auto& k = k_s.first;
+    const auto& s = k_s.second;
     INFO(what, ": our key ", k, " is not in timm's state_dict");
     CHECK(ref.count(k) == 1);
   }
@@ -125,7 +131,9 @@ TEST_CASE(
   REQUIRE(static_cast<int64_t>(blocks.size()) == cfg.depth);
   CHECK(blocks.begin()->first == 0);
   CHECK(blocks.rbegin()->first == cfg.depth - 1);
-  for (const auto& [i, b] : blocks) {
+  for (const auto& i_b : blocks) {
+    const auto& i = i_b.first;
+    const auto& b = i_b.second;
     INFO("timm block ", i);
     CHECK(b == blocks.at(0));
   }
