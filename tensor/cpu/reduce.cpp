@@ -16,7 +16,9 @@ void for_each_output(const Tensor& out, const Tensor& x, int64_t A, int64_t R, i
 #pragma omp parallel for if (n * R > kParallelMin && n > 1)
   for (int64_t i = 0; i < n; ++i) {
     const int64_t a = i / K, k = i % K;
-    po[i] = fn(px + a * R * K + k);
+    // An empty reduction (R = 0) reads nothing, and x may have no storage: offsetting a null
+    // pointer is undefined behaviour, so fn gets the base pointer then.
+    po[i] = fn(R > 0 ? px + a * R * K + k : px);
   }
 }
 
