@@ -10,7 +10,8 @@
 # build-sanitize/fuzz/findings-<target>/ (crash-*, leak-*, timeout-*); a finding ends the
 # script with exit 1. Keep a fixed finding as fuzz/corpus/<target>/regression-<what>.<ext>:
 # CTest replays the corpora (fuzz.<target>). Runs under `nice -n 19`: the fuzzers use one core.
-# Environment: UFLOW_FUZZ_TARGETS (default "image_decode checkpoint_load nfa_input").
+# Environment: UFLOW_FUZZ_TARGETS (default "image_decode checkpoint_load nfa_input"),
+# UFLOW_FUZZ_TIMEOUT (seconds one input may take, default 120).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --sanitize
@@ -37,7 +38,9 @@ for t in $targets; do
   mkdir -p "$work" "$findings"
   echo "=== fuzz_$t: ${seconds}s"
   # -rss_limit_mb / -malloc_limit_mb: an input that makes uflow allocate more than this is a
-  # finding (the decode and file limits must stop it first). -timeout: one input, seconds.
+  # finding (the decode and file limits must stop it first). -timeout: one input, seconds of
+  # wall-clock time: at nice 19 on a busy machine an input that needs 0.2 s of CPU can wait tens
+  # of seconds, so replay a timeout-* finding alone (`fuzz_<target> <file>`) before trusting it.
   # HDF5 leaks on many error paths (fuzz/lsan.supp); a leak check after each such input would
   # take most of the time, so the HDF5 targets fuzz without it (CTest's replay of their corpora
   # still checks leaks, with the suppressions).
@@ -45,7 +48,7 @@ for t in $targets; do
   case $t in checkpoint_load | nfa_input) extra=(-detect_leaks=0) ;; esac
   set +e
   nice -n 19 "build-sanitize/fuzz/fuzz_$t" "$work" "fuzz/corpus/$t" "${extra[@]}" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 \
+    -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout="${UFLOW_FUZZ_TIMEOUT:-120}" \
     -artifact_prefix="$findings/" -print_final_stats=1 >"build-sanitize/fuzz/$t.log" 2>&1
   rc=$?
   set -e
