@@ -120,6 +120,11 @@ class Backend {
   virtual void coupling_log_scale_sum_backward(const Tensor& da, const Tensor& grad,
                                                const Tensor& a, const CouplingSpec& spec) const = 0;
 
+  // ---- one Adam step over every group (kernels::adam_update): all tensors contiguous, one
+  // dtype and device, each group's four tensors one shape.
+  virtual void adam_update(const std::vector<kernels::AdamTensors>& groups,
+                           const AdamStepArgs& args) const = 0;
+
   // ---- y[a, o, k] = Σ_e weight[e] · x[a, col[e], k] over the taps of row o of the
   // resampling table (tensor/interp_table.h); x contiguous (outer, t.n_in, inner).
   virtual void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "tensor/adam_math.h"
 #include "tensor/coupling_math.h"
 #include "tensor/tensor.h"
 
@@ -194,6 +195,14 @@ CouplingGrads affine_coupling_backward(const Tensor& dy, const Tensor& x, const 
 Tensor coupling_log_scale_sum(const Tensor& a, const CouplingSpec& spec);
 Tensor coupling_log_scale_sum_backward(const Tensor& grad, const Tensor& a,
                                        const CouplingSpec& spec);
+
+// One Adam step (tensor/adam_math.h) over all the given parameters in a single pass: param, m
+// and v are updated in place from grad. Each group's four tensors share shape, dtype and
+// device, and param, m and v must be contiguous.
+struct AdamTensors {
+  Tensor param, grad, m, v;
+};
+void adam_update(const std::vector<AdamTensors>& groups, const AdamStepArgs& args);
 
 // Talking-heads attention (CaiT) for inference, fused: with q, k, v the three D-column thirds of
 // qkv (B, N, 3·D) split into `heads` heads of D/heads columns,
