@@ -26,7 +26,7 @@ std::string tick_label(double v) {
   if (v == 0) return "0";
   const double a = std::abs(v);
   char buf[32];
-  if (a < 1e4)
+  if (a < 1e3)
     std::snprintf(buf, sizeof buf, "%s%g", v < 0 ? "\xe2\x88\x92" : "", a);  // U+2212 minus
   else
     std::snprintf(buf, sizeof buf, "%s1e%d", v < 0 ? "\xe2\x88\x92" : "",

@@ -170,32 +170,56 @@ std::string svg_histogram(const ReportHistogram& h) {
   return os.str();
 }
 
-// A colour bar 160 px wide with its ticks and unit, under a grid column's title.
+// Characters of a UTF-8 label (its width in the legend's font is about 5.5 px each).
+size_t label_chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// A colour bar 160 px wide with its ticks and unit, under a grid column's title. Ticks whose
+// labels would overlap are left out: the one at the marker (the threshold) and the two ends first.
 std::string svg_legend(const ReportLegend& l, int id) {
   if (l.colours.empty()) return "";
-  const int W = 160, H = 12, n = int(l.colours.size());
+  const int W = 160, H = 12, M = 16, n = int(l.colours.size());
   std::ostringstream os;
-  os << "<br><svg width='" << W + 16 << "' height='" << H + 18 << "'"
-     << " xmlns='http://www.w3.org/2000/svg' font-family='sans-serif' font-size='10'"
+  os << "<br><svg width='" << W + 2 * M << "' height='" << H + 18 << "'"
+     << " xmlns='http://www.w3.org/2000/svg' font-family='sans-serif' font-size='9'"
      << " font-weight='normal'>";
   if (l.discrete) {
     for (int i = 0; i < n; ++i)
-      os << "<rect x='" << 8 + i * W / n << "' y='0' width='" << W / n << "' height='" << H
+      os << "<rect x='" << M + i * W / n << "' y='0' width='" << W / n << "' height='" << H
          << "' fill='" << rgb_css(l.colours[i]) << "' stroke='#888'/>";
   } else {
     os << "<defs><linearGradient id='bar" << id << "'>";
     for (int i = 0; i < n; ++i)
       os << "<stop offset='" << num(100.0 * i / std::max(1, n - 1)) << "%' stop-color='"
          << rgb_css(l.colours[i]) << "'/>";
-    os << "</linearGradient></defs><rect x='8' y='0' width='" << W << "' height='" << H
+    os << "</linearGradient></defs><rect x='" << M << "' y='0' width='" << W << "' height='" << H
        << "' fill='url(#bar" << id << ")' stroke='#888'/>";
   }
   if (l.marker)
-    os << "<line x1='" << num(8 + *l.marker * W) << "' y1='-1' x2='" << num(8 + *l.marker * W)
+    os << "<line x1='" << num(M + *l.marker * W) << "' y1='-1' x2='" << num(M + *l.marker * W)
        << "' y2='" << H + 3 << "' stroke='#000' stroke-width='2'/>";
-  for (const auto& [pos, label] : l.ticks)
-    os << "<text x='" << num(8 + pos * W) << "' y='" << H + 13 << "' text-anchor='middle'>"
-       << html_escape(label) << "</text>";
+  std::vector<size_t> order(l.ticks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto priority = [&](size_t i) {
+    if (l.marker && std::abs(l.ticks[i].first - *l.marker) < 1e-9) return 0;
+    return i == 0 || i + 1 == l.ticks.size() ? 1 : 2;
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return priority(a) < priority(b); });
+  std::vector<std::pair<double, double>> taken;  // label extents in px
+  for (size_t i : order) {
+    const double x = M + l.ticks[i].first * W;
+    const double half = 2.75 * double(label_chars(l.ticks[i].second)) + 2;
+    bool free = true;
+    for (const auto& [a, b] : taken) free = free && (x + half < a || x - half > b);
+    if (!free) continue;
+    taken.push_back({x - half, x + half});
+    os << "<text x='" << num(x) << "' y='" << H + 13 << "' text-anchor='middle'>"
+       << html_escape(l.ticks[i].second) << "</text>";
+  }
   os << "</svg><br><span class='unit'>" << html_escape(l.unit) << "</span>";
   return os.str();
 }

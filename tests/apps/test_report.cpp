@@ -78,7 +78,7 @@ TEST_CASE("NFA colours: the threshold is a visible edge and strong detections st
   for (const auto& [pos, label] : ticks) labels.push_back(label);
   CHECK(labels == std::vector<std::string>{"\xe2\x88\x92"
                                            "10",
-                                           "0", "10", "100", "1000", "1e4"});
+                                           "0", "10", "100", "1e3", "1e4"});
   const double lo = -std::log10(11.0), hi = std::log10(10001.0);
   CHECK(ticks[1].first == doctest::Approx(-lo / (hi - lo)));
   CHECK(ticks.back().first == doctest::Approx(1.0));
