@@ -48,7 +48,7 @@ const Sub kBenches[] = {
 };
 
 void usage(FILE* out) {
-  std::fprintf(out, "usage: uflow <command> [options]\n\ncommands:\n");
+  std::fprintf(out, "usage: uflow <command> [options]\n       uflow --version\n\ncommands:\n");
   for (const Sub& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
   std::fprintf(out, "\n`uflow <command> --help` describes each command.\n");
 }
@@ -73,6 +73,18 @@ int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    const std::string commit = UFLOW_GIT_DESCRIBE;
+    std::printf("uflow %s%s, CUDA backend %s\n", UFLOW_VERSION,
+                commit.empty() ? "" : (" (" + commit + ")").c_str(),
+#if defined(UFLOW_WITH_CUDA)
+                "compiled"
+#else
+                "not compiled"
+#endif
+    );
+    return 0;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {

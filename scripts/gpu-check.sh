@@ -487,16 +487,16 @@ ours_bench() {
 
 if [ "$rehearse" = 1 ]; then
   # The CPU side of the binary built against the bundle: OpenBLAS and OpenMP from the prefix.
-  ours_bench "uflow bench core --cpu-only" 120 "$uflow" bench core --cpu-only
+  ours_bench "uflow bench core --device cpu" 120 "$uflow" bench core --device cpu
 else
   core_args=()
-  [ "$mode" = cpu ] && core_args=(--cpu-only)
+  [ "$mode" = cpu ] && core_args=(--device cpu)
   ours_bench "uflow bench core" 30 "$uflow" bench core "${core_args[@]}"
   ours_bench "uflow bench flow" 60 --results "$ours" "$uflow" bench flow "${dev[@]}" "${flow_batch[@]}"
   step "pytorch bench flow" 60 --results "$theirs" "${bt[@]}" flow "${dev[@]}" "${flow_batch[@]}"
   ours_bench "uflow bench extractor" 60 --results "$ours" "$uflow" bench extractor "${dev[@]}" "${ex_cfg[@]}"
   step "pytorch bench extractor" 75 --results "$theirs" "${bt[@]}" extractor "${dev[@]}" "${ex_cfg[@]}"
-  ours_bench "uflow bench nfa" 30 --results "$ours" "$uflow" bench nfa --device all
+  ours_bench "uflow bench nfa" 30 --results "$ours" "$uflow" bench nfa --device auto
   step "pytorch bench nfa (reference port)" 30 --results "$theirs" "${bt[@]}" nfa --repeats 11
   if [ "${UFLOW_CHECK_TF32:-0}" = 1 ] && [ "$mode" = cuda ]; then
     ours_bench "uflow bench flow --tf32" 45 --results "$ours.tf32" "$uflow" bench flow "${dev[@]}" --batch 16 --tf32

@@ -6,6 +6,7 @@
 #include "apps/cli/args.h"
 #include "apps/commands/device_option.h"
 #include "apps/commands/inference_setup.h"
+#include "apps/commands/visuals.h"
 #include "apps/model/features.h"
 #include "contrario/nfa_method.h"
 #include "flow/anomaly_map.h"
@@ -126,7 +127,8 @@ int nfa_command(const std::vector<std::string>& args) {
          "nfa (B, 1, T, T) = -log10 NFA and mask (1 where log10 NFA < 0).");
   a.positional("latents", "HDF5 file with datasets z1, z2, ... finest first")
       .option("out", "file", "nfa.h5", "output HDF5 file")
-      .option("png", "dir", "", "also write one PNG of the NFA map and of the mask per sample")
+      .option("png", "dir", "",
+              "also write <n>_nfa.png (colours as in the report) and <n>_detection.png per sample")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   add_nfa_options(a, "method");
   if (!a.parse(args)) return 0;
@@ -151,10 +153,10 @@ int nfa_command(const std::vector<std::string>& args) {
     fs::create_directories(a.str("png"));
     for (int64_t b = 0; b < score.size(0); ++b) {
       const std::string base = (fs::path(a.str("png")) / std::to_string(b)).string();
-      save_png(base + "_nfa.png",
-               kernels::contiguous(kernels::squeeze(
-                   kernels::narrow(kernels::affine_scalar(score, 1.0 / 30.0, 0.0), 0, b, 1), 0)));
-      save_png(base + "_mask.png",
+      save_png(
+          base + "_nfa.png",
+          render_nfa(kernels::contiguous(kernels::squeeze(kernels::narrow(score, 0, b, 1), 0))));
+      save_png(base + "_detection.png",
                kernels::contiguous(kernels::squeeze(kernels::narrow(mask, 0, b, 1), 0)));
     }
   }

@@ -28,7 +28,8 @@ struct CheckpointInfo {
 
 void save_checkpoint(const std::string& path, const CheckpointInfo& info, const UFlow& flow,
                      const Adam* adam);
-// Reads the spec and settings only.
+// Reads the spec and settings only. A relative weights_dir is recorded relative to the
+// checkpoint's folder (save_checkpoint) and returned resolved against it.
 CheckpointInfo read_checkpoint_info(const std::string& path);
 // Loads parameters and permutations into a flow built from the checkpoint's spec, and Adam's
 // state when adam is given. Throws one line naming the file and the problem.

@@ -1,5 +1,7 @@
 #include "apps/model/predictor.h"
 
+#include <algorithm>
+
 #include "apps/cli/progress.h"
 #include "apps/model/features.h"
 #include "flow/anomaly_map.h"
@@ -52,6 +54,8 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
           kernels::contiguous(kernels::reshape(kernels::narrow(nfa_score, 0, i, 1), {T, T}));
       p.ground_truth = ground_truth(chunk[i], T);
       p.score = sv[i];
+      const std::vector<float> nfa_values = p.neg_log_nfa.to_floats();
+      p.max_neg_log_nfa = *std::max_element(nfa_values.begin(), nfa_values.end());
       if (on_image) on_image(p);
       out.push_back(std::move(p));
     }

@@ -1,7 +1,6 @@
-// CUDA runtime: device query with a one-time CPU fallback notice, one stream, library handles
+// CUDA runtime: device query, one stream, library handles
 // and a caching allocator. Freed blocks go to per-size free lists and are reused, so a
 // training step in steady state makes no cudaMalloc/cudaFree calls.
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -53,8 +52,8 @@ GpuStatus gpu_status() {
     if (err == cudaErrorInsufficientDriver)
       return GpuStatus{
           GpuState::unusable,
-          detail::concat("the CUDA driver supports CUDA ", version_str(driver),
-                         " but this build's runtime needs CUDA ", version_str(runtime))};
+          detail::concat("the NVIDIA driver is too old for this build: it supports CUDA ",
+                         version_str(driver), ", this build needs CUDA ", version_str(runtime))};
     return GpuStatus{GpuState::unusable,
                      detail::concat("CUDA cannot use the GPU: ", cudaGetErrorName(err), " (",
                                     cudaGetErrorString(err), ")")};
@@ -63,13 +62,7 @@ GpuStatus gpu_status() {
 }
 
 bool available() {
-  static const bool ok = [] {
-    const GpuStatus status = gpu_status();
-    if (status.state == GpuState::usable) return true;
-    std::fprintf(stderr, "uflow: no usable CUDA GPU (%s); running on the CPU\n",
-                 status.reason.c_str());
-    return false;
-  }();
+  static const bool ok = gpu_status().state == GpuState::usable;  // asked on every allocation
   return ok;
 }
 

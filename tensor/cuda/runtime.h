@@ -18,8 +18,8 @@ struct GpuStatus {
   std::string reason;  // one line saying why, empty when usable
 };
 GpuStatus gpu_status();
-// True when the build has CUDA and a usable GPU is present. The first call that finds none
-// prints one notice to stderr (with gpu_status().reason); later calls are silent.
+// True when the build has CUDA and a usable GPU is present. Silent: what to tell the user is
+// the command line's business (apps/commands/device_option.h).
 bool available();
 // Memory from the caching allocator (no cudaMalloc once the cache is warm).
 void* allocate(size_t nbytes);

@@ -1,6 +1,4 @@
 // Runtime for builds without the CUDA backend: every tensor lives on the CPU.
-#include <cstdio>
-
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -9,11 +7,6 @@ GpuStatus gpu_status() {
   return {GpuState::not_built, "built without CUDA"};
 }
 bool available() {
-  static const bool noticed = [] {
-    std::fprintf(stderr, "uflow: built without CUDA; running on the CPU\n");
-    return true;
-  }();
-  (void)noticed;
   return false;
 }
 void* allocate(size_t) {
