@@ -2,7 +2,8 @@
 // blocks; all but the finest then split their channels, emit the second part as that scale's
 // latent z, and pass the first part up through an invertible 2× pixel shuffle, where it is
 // concatenated after the next finer scale's features. Latents are returned finest first and
-// the total latent size equals the total feature size.
+// the total latent size equals the total feature size. Diagram and derivation:
+// docs/u-flow.md §1-4.
 #pragma once
 #include <vector>
 
