@@ -21,6 +21,9 @@ struct UFlowConfig {
 struct UFlowOut {
   std::vector<Tensor> z;  // finest first, (B, C_z, H, W)
   Tensor log_det;         // (B,)
+  // Each block's share of log_det, (B,) each, in the order the blocks ran (forward: coarsest
+  // scale first, docs/u-flow.md §4).
+  std::vector<Tensor> block_log_det;
 };
 
 class UFlow : public Module {
