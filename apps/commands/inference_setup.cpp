@@ -26,25 +26,16 @@ contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string
 }
 
 void add_nfa_options(Args& a, const std::string& method_option) {
-  a.option(method_option, "tree|block", "tree", "a-contrario segmentation method");
-  add_nfa_parameter_options(a);
-}
-
-void add_nfa_parameter_options(Args& a) {
-  a.flag("guard", "tree NFA: no evidence from under-dispersed regions (log P = 0 where t <= 1)")
+  a.option(method_option, "tree|block", "tree", "a-contrario segmentation method")
+      .flag("guard", "tree NFA: no evidence from under-dispersed regions (log P = 0 where t <= 1)")
       .option("window", "n", "5", "block NFA window at the finest scale (anomalib uses 7)")
       .option("prob", "p", "0.9", "block NFA probability (anomalib uses 0.5)")
       .option("size", "px", "256", "side T of the anomaly and NFA maps");
 }
 
 contrario::NfaSettings nfa_settings(const Args& a, const std::string& method_option) {
-  contrario::NfaSettings s = nfa_parameters(a);
-  s.method = parse_nfa_method(a.str(method_option), "--" + method_option);
-  return s;
-}
-
-contrario::NfaSettings nfa_parameters(const Args& a) {
   contrario::NfaSettings s;
+  s.method = parse_nfa_method(a.str(method_option), "--" + method_option);
   s.guard = a.has("guard");
   s.window = a.integer("window");
   s.prob = a.real("prob");

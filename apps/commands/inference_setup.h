@@ -23,9 +23,6 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& weights
 // Declares the NFA options: --<method_option> tree|block, --guard, --window, --prob, --size.
 void add_nfa_options(Args& a, const std::string& method_option);
 contrario::NfaSettings nfa_settings(const Args& a, const std::string& method_option);
-// The same options but the method: --guard, --window, --prob, --size.
-void add_nfa_parameter_options(Args& a);
-contrario::NfaSettings nfa_parameters(const Args& a);
 // The NFA method's spelling, read once; `source` (the option) starts the error line.
 contrario::NfaMethod parse_nfa_method(const std::string& text, const std::string& source);
 

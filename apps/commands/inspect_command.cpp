@@ -17,22 +17,27 @@ int inspect_command(const std::vector<std::string>& args) {
   Args a("inspect",
          "What a trained flow does inside, on normal inputs: architecture, each block's share of "
          "the log-determinant, latents against N(0, 1), invertibility in float32 and float64, "
-         "and the a-contrario calibration (mean detections per image against epsilon, tree and "
-         "block NFA). Writes DIR/inspection.html and DIR/inspection.h5.");
+         "and the a-contrario calibration (mean detections per image against epsilon: tree NFA "
+         "as in the reference, tree NFA with the guard, block NFA). Writes DIR/inspection.html and "
+         "DIR/inspection.h5.");
   a.positional("checkpoint", "checkpoint.h5 written by uflow train")
       .positional("input",
                   "normal images (file, folder, or an MVTec category: its good test images) or a "
                   "features .h5 file (f1, f2, ...)")
       .option("out", "dir", "inspection", "output folder")
+      .option("window", "n", "5", "block NFA window at the finest scale (anomalib uses 7)")
+      .option("prob", "p", "0.9", "block NFA probability (anomalib uses 0.5)")
+      .option("size", "px", "256", "side T of the NFA maps")
       .option("batch", "n", "8", "inputs per batch")
       .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
-  add_nfa_parameter_options(a);  // both methods run: no --nfa
   if (!a.parse(args)) return 0;
   InspectOptions opt;
   opt.device = parse_device(a.str("device"));
   opt.batch = a.integer("batch");
-  opt.nfa = nfa_parameters(a);
+  opt.nfa.window = a.integer("window");
+  opt.nfa.prob = a.real("prob");
+  opt.nfa.size = a.integer("size");
   UFLOW_CHECK(opt.nfa.size >= 8 && opt.batch >= 1,
               "--size must be at least 8 and --batch at least 1");
 
@@ -50,9 +55,10 @@ int inspect_command(const std::vector<std::string>& args) {
   const size_t e1 = 6;  // ε = 10⁰ in 10⁻⁶ … 10³
   std::printf(
       "%lld inputs; inverse error f32 %.3g, f64 %.3g; mean detections per image at "
-      "epsilon = 1: tree %.3g, block %.3g -> %s\n",
+      "epsilon = 1: tree %.3g, tree with guard %.3g, block %.3g -> %s\n",
       static_cast<long long>(r.images), r.inverse_error_f32, r.inverse_error_f64,
-      r.calibration.tree[e1], r.calibration.block[e1], (out / "inspection.html").string().c_str());
+      r.calibration.tree[e1], r.calibration.tree_guard[e1], r.calibration.block[e1],
+      (out / "inspection.html").string().c_str());
   return 0;
 }
 

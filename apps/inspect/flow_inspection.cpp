@@ -148,9 +148,12 @@ Inspection inspect_flow(UFlow& flow, const FeatureSet& features, const InspectOp
   for (int64_t k = -6; k <= 3; ++k) r.calibration.epsilon.push_back(std::pow(10.0, k));
   const size_t eps_count = r.calibration.epsilon.size();
   r.calibration.tree.assign(eps_count, 0.0);
+  r.calibration.tree_guard.assign(eps_count, 0.0);
   r.calibration.block.assign(eps_count, 0.0);
-  contrario::NfaSettings tree = opt.nfa, block = opt.nfa;
-  tree.method = contrario::NfaMethod::tree;
+  contrario::NfaSettings tree = opt.nfa, tree_guard = opt.nfa, block = opt.nfa;
+  tree.method = tree_guard.method = contrario::NfaMethod::tree;
+  tree.guard = false;
+  tree_guard.guard = true;
   block.method = contrario::NfaMethod::block;
 
   for (int64_t start = 0; start < n; start += opt.batch) {
@@ -171,7 +174,8 @@ Inspection inspect_flow(UFlow& flow, const FeatureSet& features, const InspectOp
                    kernels::reduce(ReduceOp::max, kernels::unary(UnaryOp::abs, f), {}).item());
 
     for (auto [settings, counts] :
-         {std::pair{&tree, &r.calibration.tree}, std::pair{&block, &r.calibration.block}}) {
+         {std::pair{&tree, &r.calibration.tree}, std::pair{&tree_guard, &r.calibration.tree_guard},
+          std::pair{&block, &r.calibration.block}}) {
       const Tensor score =
           kernels::to_device(contrario::run_nfa(out.z, *settings).score, Device::cpu);
       const std::vector<float> values = score.to_floats();
@@ -186,6 +190,7 @@ Inspection inspect_flow(UFlow& flow, const FeatureSet& features, const InspectOp
   }
   for (size_t e = 0; e < eps_count; ++e) {
     r.calibration.tree[e] /= static_cast<double>(n);
+    r.calibration.tree_guard[e] /= static_cast<double>(n);
     r.calibration.block[e] /= static_cast<double>(n);
   }
   for (BlockSummary& b : r.blocks) mean_and_std(b.log_det, b.log_det_mean, b.log_det_std);

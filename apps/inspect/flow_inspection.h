@@ -37,8 +37,10 @@ struct LatentStats {
 };
 
 struct Calibration {
-  std::vector<double> epsilon;      // 10⁻⁶ … 10³
-  std::vector<double> tree, block;  // mean detections per image at each ε
+  std::vector<double> epsilon;  // 10⁻⁶ … 10³
+  // Mean detections per image at each ε: tree NFA as the reference computes it, tree NFA with
+  // the guard (no evidence from under-dispersed regions, docs/nfa.md §2 step 3), block NFA.
+  std::vector<double> tree, tree_guard, block;
 };
 
 struct Inspection {
@@ -54,7 +56,7 @@ struct Inspection {
 struct InspectOptions {
   int64_t batch = 8;
   Device device = Device::cpu;
-  contrario::NfaSettings nfa;      // map size, guard, window, probability (method: both are run)
+  contrario::NfaSettings nfa;      // map size, window, probability (both methods, both guards run)
   int64_t sample_values = 200000;  // per scale, for the KS distance and the QQ plot
 };
 

@@ -49,7 +49,7 @@ std::string tick_label(const Axis& a, double u) {
   if (a.log)
     std::snprintf(buf, sizeof buf, "1e%d", static_cast<int>(std::lround(u)));
   else
-    std::snprintf(buf, sizeof buf, "%.3g", u);
+    std::snprintf(buf, sizeof buf, "%.3g", std::fabs(u) < 1e-9 * (a.hi - a.lo) ? 0.0 : u);
   return buf;
 }
 

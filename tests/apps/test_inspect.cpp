@@ -106,9 +106,10 @@ TEST_CASE("inspecting a flow on its own samples: N(0, 1) latents, exact inverse,
   REQUIRE(r.calibration.epsilon.size() == 10);
   CHECK(r.calibration.epsilon[6] == 1.0);
   for (size_t e = 0; e < 10; ++e)
-    MESSAGE("epsilon ", r.calibration.epsilon[e], ": tree ", r.calibration.tree[e], ", block ",
-            r.calibration.block[e]);
+    MESSAGE("epsilon ", r.calibration.epsilon[e], ": tree ", r.calibration.tree[e],
+            ", tree with guard ", r.calibration.tree_guard[e], ", block ", r.calibration.block[e]);
   CHECK(r.calibration.tree[0] == 0.0);
+  CHECK(r.calibration.tree_guard[0] == 0.0);
   CHECK(r.calibration.block[0] == 0.0);
 
   // The flow is back in float32 with the same parameters.
@@ -144,6 +145,7 @@ TEST_CASE("uflow inspect writes the page and the HDF5 file; bad input names the 
         0);
   H5File h(out + "/inspection.h5", 'r');
   CHECK(h.read_tensor("calibration/epsilon").numel() == 10);
+  CHECK(h.read_tensor("calibration/tree_guard_mean_detections").numel() == 10);
   CHECK(h.read_ints("architecture/channels").size() == 4);
   CHECK(h.read_tensor("invertibility/max_abs_error_f64").item() < 1e-10);
   std::ifstream page(out + "/inspection.html");
