@@ -8,6 +8,7 @@
 #include "apps/bench/bench.h"
 #include "apps/commands/demo_command.h"
 #include "apps/commands/eval_command.h"
+#include "apps/commands/inspect_command.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/study_commands.h"
 #include "apps/commands/train_command.h"
@@ -35,6 +36,10 @@ const Sub kSubcommands[] = {
     {"latents", "latents, log-det and anomaly maps of a trained flow to HDF5",
      uflow::app::latents_command},
     {"nfa", "a-contrario segmentation of latents from HDF5", uflow::app::nfa_command},
+    {"inspect",
+     "a trained flow from the inside: log-det per block, latents vs N(0, 1), "
+     "invertibility, a-contrario calibration (HTML + HDF5)",
+     uflow::app::inspect_command},
     {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
 };
 

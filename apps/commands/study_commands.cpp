@@ -5,6 +5,7 @@
 
 #include "apps/cli/args.h"
 #include "apps/commands/device_option.h"
+#include "apps/commands/feature_input.h"
 #include "apps/commands/inference_setup.h"
 #include "apps/commands/visuals.h"
 #include "apps/model/features.h"
@@ -16,34 +17,6 @@
 namespace fs = std::filesystem;
 
 namespace uflow::app {
-namespace {
-
-// Reads datasets <prefix>1, <prefix>2, ... until one is missing.
-std::vector<Tensor> read_numbered(const H5File& f, const std::string& prefix) {
-  std::vector<Tensor> out;
-  for (int i = 1; f.has(prefix + std::to_string(i)); ++i) {
-    Tensor t = kernels::to_dtype(f.read_tensor(prefix + std::to_string(i)), DType::f32);
-    UFLOW_CHECK(t.dim() == 4, f.path(), ": dataset ", prefix, i, " must be (B, C, H, W), got ",
-                shape_str(t.shape()));
-    out.push_back(t);
-  }
-  UFLOW_CHECK(!out.empty(), f.path(), ": no dataset '", prefix, "1'");
-  return out;
-}
-
-void write_numbered(H5File& f, const std::string& prefix, const std::vector<Tensor>& ts) {
-  for (size_t i = 0; i < ts.size(); ++i)
-    f.write_tensor(prefix + std::to_string(i + 1), kernels::to_device(ts[i], Device::cpu));
-}
-
-std::vector<Sample> image_samples(const std::string& input) {
-  if (fs::is_directory(fs::path(input) / "test")) return scan_mvtec(input).test;
-  if (fs::is_directory(input)) return scan_folder(input);
-  UFLOW_CHECK(fs::exists(input), input, ": not found");
-  return {{input, "", "", fs::path(input).stem().string(), false}};
-}
-
-}  // namespace
 
 int features_command(const std::vector<std::string>& args) {
   Args a("features",
@@ -87,16 +60,7 @@ int latents_command(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   const Device dev = parse_device(a.str("device"));
   LoadedModel m = load_model(a.str("checkpoint"), a.str("weights"), dev);
-  const std::string input = a.str("input");
-  FeatureSet feats;
-  if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
-    H5File f(input, 'r');
-    feats.scales = read_numbered(f, "f");
-    feats.rows = feats.scales[0].size(0);
-  } else {
-    feats =
-        extract_features(*m.extractor, image_samples(input), a.integer("batch"), dev, "features");
-  }
+  const FeatureSet feats = input_features(a.str("input"), *m.extractor, a.integer("batch"), dev);
   NoGradGuard no_grad;
   std::vector<std::vector<Tensor>> zs;
   std::vector<Tensor> log_dets, maps;
