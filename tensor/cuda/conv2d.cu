@@ -11,6 +11,7 @@
 
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/cuda_backend.h"
+#include "tensor/cuda/device_buffer.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 
@@ -163,24 +164,6 @@ void choose_bwd_filter(ConvPlan& p, DType dtype) {
   p.has_bwd_filter = true;
 }
 
-// Scratch memory for one cuDNN call; released to the cache once queued work is done with it
-// (the single stream orders any later reuse after this call).
-class Workspace {
- public:
-  explicit Workspace(size_t n) : n_(n), p_(n ? allocate(n) : nullptr) {}
-  ~Workspace() {
-    if (p_) release(p_, n_);
-  }
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-  void* get() const { return p_; }
-  size_t size() const { return n_; }
-
- private:
-  size_t n_;
-  void* p_;
-};
-
 // cuDNN takes float scaling factors for float data and double ones for double data.
 template <typename Fn>
 void with_scalars(DType dtype, Fn&& fn) {
@@ -225,7 +208,7 @@ void CudaBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor&
   choose_fwd(p, x.dtype());
   const bool crop = needs_crop(p, g);
   Tensor out = crop ? Tensor::empty({g.n, g.o, p.yh, p.yw}, x.dtype(), x.device()) : y;
-  Workspace ws(p.fwd_ws);
+  DeviceBuffer ws(p.fwd_ws);
   with_scalars(x.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionForward(cudnn(), one, p.x, x.raw_data(), p.w, w.raw_data(),
                                               p.conv, p.fwd, ws.get(), ws.size(), zero, p.y,
@@ -242,7 +225,7 @@ void CudaBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, cons
   ConvPlan& p = plan_for(g, dy.dtype());
   choose_bwd_data(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);
-  Workspace ws(p.bwd_data_ws);
+  DeviceBuffer ws(p.bwd_data_ws);
   with_scalars(dy.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionBackwardData(cudnn(), one, p.w, w.raw_data(), p.y,
                                                    dy_full.raw_data(), p.conv, p.bwd_data, ws.get(),
@@ -255,7 +238,7 @@ void CudaBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, con
   ConvPlan& p = plan_for(g, dy.dtype());
   choose_bwd_filter(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);
-  Workspace ws(p.bwd_filter_ws);
+  DeviceBuffer ws(p.bwd_filter_ws);
   with_scalars(dy.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionBackwardFilter(
         cudnn(), one, p.x, x.raw_data(), p.y, dy_full.raw_data(), p.conv, p.bwd_filter, ws.get(),
