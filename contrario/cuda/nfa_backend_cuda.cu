@@ -5,6 +5,7 @@
 #include "contrario/nfa_math.h"
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/device_buffer.h"
+#include "tensor/cuda/device_tables.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/error.h"
 
@@ -95,15 +96,12 @@ class CudaNfaBackend final : public NfaBackend {
     const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
     const int64_t hw = h * w;
     DeviceBuffer count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
-    DeviceBuffer dtable(table.size() * sizeof(double));
-    uflow::cuda::copy_bytes(dtable.as<void>(), Device::cuda, table.data(), Device::cpu,
-                            table.size() * sizeof(double));
+    const double* dtable = uflow::cuda::device_table(table);  // uploaded once per content
     count_candidates_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
         z.data<float>(), batch, channels, hw, tau, count.as<int32_t>());
     UFLOW_CUDA_CHECK_LAUNCH();
     window_log_prob_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
-        count.as<int32_t>(), batch, h, w, channels, half_width, dtable.as<double>(),
-        maps.data<float>());
+        count.as<int32_t>(), batch, h, w, channels, half_width, dtable, maps.data<float>());
     UFLOW_CUDA_CHECK_LAUNCH();
   }
 

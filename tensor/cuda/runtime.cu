@@ -156,6 +156,12 @@ void empty_cache() {
   caching_allocator().empty_cache();
 }
 
+MemoryInfo memory_info() {
+  MemoryInfo m;
+  if (available()) UFLOW_CUDA_CHECK(cudaMemGetInfo(&m.free_bytes, &m.total_bytes));
+  return m;
+}
+
 bool capturing() {
   return caching_allocator().capturing();
 }

@@ -34,6 +34,11 @@ void synchronize();
 using AllocatorStats = CachingAllocatorStats;
 AllocatorStats allocator_stats();
 void empty_cache();
+// Free and total memory of the GPU (zeros without one).
+struct MemoryInfo {
+  size_t free_bytes = 0, total_bytes = 0;
+};
+MemoryInfo memory_info();
 // True while a CUDA graph capture (tensor/cuda/graph.h) is recording the library's stream.
 bool capturing();
 

@@ -29,6 +29,9 @@ AllocatorStats allocator_stats() {
   return {};
 }
 void empty_cache() {}
+MemoryInfo memory_info() {
+  return {};
+}
 bool capturing() {
   return false;
 }
