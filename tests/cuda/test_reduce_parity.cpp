@@ -2,20 +2,11 @@
 // runs), rows longer than a block, runs cut into pieces (two passes: full reductions, bias
 // gradients over B·N rows), argmax ties and exact indices beyond 2^24, variance, sum_to and
 // the gradients.
-#include "test_util.h"
+#include "cuda_parity_util.h"
 
 using namespace uflow;
-
-namespace {
-
-Tensor gpu(const Tensor& t) {
-  return kernels::to_device(t, Device::cuda);
-}
-Tensor host(const Tensor& t) {
-  return kernels::to_device(t, Device::cpu);
-}
-
-}  // namespace
+using uflow::test::gpu;
+using uflow::test::host;
 
 TEST_CASE("sum, mean, max, min and var match on CPU and CUDA") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
