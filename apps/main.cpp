@@ -35,7 +35,8 @@ const Sub kSubcommands[] = {
     {"latents", "latents, log-det and anomaly maps of a trained flow to HDF5",
      uflow::app::latents_command},
     {"nfa", "a-contrario segmentation of latents from HDF5", uflow::app::nfa_command},
-    {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
+    {"bench", "measure op and model speed (bench core | extractor | flow | nfa | precision)",
+     bench},
 };
 
 const Sub kBenches[] = {
@@ -45,6 +46,8 @@ const Sub kBenches[] = {
     {"flow", "U-flow forward and training step per image at the MS-CaiT shapes",
      uflow::app::bench_flow},
     {"nfa", "tree and block NFA per image at the MS-CaiT shapes", uflow::app::bench_nfa},
+    {"precision", "accuracy cost of the tf32/bf16 extractor modes against fp32 (demo pipeline)",
+     uflow::app::bench_precision},
 };
 
 void usage(FILE* out) {
