@@ -16,7 +16,7 @@ TEST_CASE(
   exact.map_rtol = exact.nfa_rtol = exact.mask_share = 0;
   for (const contrario::NfaMethod method :
        {contrario::NfaMethod::tree, contrario::NfaMethod::block}) {
-    CAPTURE(contrario::to_string(method));
+    CAPTURE(std::string(contrario::to_string(method)));
     app::PredictOptions ref;
     ref.batch = 2;
     ref.nfa.method = method;

@@ -21,7 +21,7 @@ TEST_CASE("to_dtype of strided views converts on the device exactly as on the CP
   UFLOW_REQUIRE_CUDA_OR_SKIP();
   for (const auto [from, to] :
        {std::pair{DType::f32, DType::f64}, std::pair{DType::f64, DType::f32}}) {
-    CAPTURE(dtype_name(from));
+    CAPTURE(std::string(dtype_name(from)));
     const Tensor x =
         kernels::to_dtype(kernels::rand_normal({4, 6, 5}, 3, 0, 0.0, 1e3, DType::f64), from);
     const std::vector<Tensor> vc = views_of(x), vg = views_of(gpu(x));
@@ -39,7 +39,7 @@ TEST_CASE("copy_ into strided destinations of another dtype, broadcasting, acros
   UFLOW_REQUIRE_CUDA_OR_SKIP();
   for (const auto [from, to] :
        {std::pair{DType::f32, DType::f64}, std::pair{DType::f64, DType::f32}}) {
-    CAPTURE(dtype_name(from));
+    CAPTURE(std::string(dtype_name(from)));
     const Tensor src =
         kernels::to_dtype(kernels::rand_normal({8, 6}, 4, 0, 0.0, 1.0, DType::f64), from);
     const Tensor row =

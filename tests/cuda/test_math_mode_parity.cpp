@@ -41,7 +41,7 @@ TEST_CASE("tf32 and bf16 GEMMs differ from fp32 within their rounding bounds") {
   CHECK(fp32 < 1e-6);
   for (const auto [p, u] : {std::pair{Precision::tf32, std::ldexp(1.0, -10)},
                             std::pair{Precision::bf16, std::ldexp(1.0, -7)}}) {
-    CAPTURE(cuda::to_string(p));
+    CAPTURE(std::string(cuda::to_string(p)));
     cuda::PrecisionScope scope(p);
     const double w = worst_relative_to_bound(kernels::matmul(ag, bg), exact, bound);
     MESSAGE(cuda::to_string(p), ": worst error ", w, " of Σ|a||b| (bound ", 2 * u + u * u, ")");
@@ -70,7 +70,7 @@ TEST_CASE("convolutions run TF32 under tf32 and bf16, within the TF32 bound") {
   const double fp32 = worst_relative_to_bound(kernels::conv2d(xg, wg, Tensor(), o), exact, bound);
   CHECK(fp32 < 1e-6);
   for (const Precision p : {Precision::tf32, Precision::bf16}) {
-    CAPTURE(cuda::to_string(p));
+    CAPTURE(std::string(cuda::to_string(p)));
     cuda::PrecisionScope scope(p);
     const double e = worst_relative_to_bound(kernels::conv2d(xg, wg, Tensor(), o), exact, bound);
     MESSAGE(cuda::to_string(p), ": worst conv error ", e, " of Σ|x||w|");

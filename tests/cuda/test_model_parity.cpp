@@ -22,7 +22,7 @@ CaseOptions tol(DType dt) {
 template <typename Case>
 void for_both_dtypes(const Case& run) {
   for (const DType dt : {DType::f32, DType::f64}) {
-    CAPTURE(dtype_name(dt));
+    CAPTURE(std::string(dtype_name(dt)));
     const ParityReport r = run(ParitySide{Device::cuda, dt}, ParitySide{Device::cpu, dt}, tol(dt));
     CHECK_PARITY_REPORT(r);
   }

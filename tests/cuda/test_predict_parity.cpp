@@ -15,7 +15,7 @@ TEST_CASE("CUDA predict path matches the CPU: maps, scores, NFA maps and masks")
   const std::vector<app::Sample> samples = predict_samples(dir.file("category"), 7);
   for (const contrario::NfaMethod method :
        {contrario::NfaMethod::tree, contrario::NfaMethod::block}) {
-    CAPTURE(contrario::to_string(method));
+    CAPTURE(std::string(contrario::to_string(method)));
     app::PredictOptions cpu;
     cpu.batch = 2;
     cpu.nfa.method = method;
