@@ -41,9 +41,11 @@ std::string squeeze(std::string s) {
 std::vector<std::string> top_level_args(const std::string& s) {
   std::vector<std::string> out(1);
   int depth = 0;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool arrow = c == '>' && i > 0 && s[i - 1] == '-';  // member access, not a bracket
     if (c == '(' || c == '[' || c == '{' || c == '<') ++depth;
-    if (c == ')' || c == ']' || c == '}' || c == '>') --depth;
+    if (c == ')' || c == ']' || c == '}' || (c == '>' && !arrow)) --depth;
     if (c == ',' && depth == 0) {
       out.emplace_back();
       continue;
@@ -118,11 +120,14 @@ TEST_CASE("the checker flags launches and copies off the library stream") {
          "k<<<g, b, 0, 0>>>(a);\n"
          "k<<<g, dim3(1, 2), 0, stream()>>>(a);\n"
          "cudaMemcpyAsync(d, s, n, cudaMemcpyDeviceToDevice, other);\n"
+         "cudaMemcpyAsync(t.p->get(), s, n, cudaMemcpyHostToDevice, stream());\n"
+         "cudaMemcpyAsync(t.p->get(), s, n, cudaMemcpyHostToDevice, t.q->s);\n"
          "cudaMemcpy(d, s, n, cudaMemcpyDeviceToDevice);\n"
          "cudaStreamCreate(&s);\n",
          false);
   CHECK(s.launches == 3);
-  CHECK(s.findings.size() == 5);
+  CHECK(s.async_calls == 3);
+  CHECK(s.findings.size() == 6);
 }
 
 TEST_CASE("every CUDA launch and asynchronous copy of the sources is on the library stream") {
