@@ -40,7 +40,8 @@ const Sub kSubcommands[] = {
      "a trained flow from the inside: log-det per block, latents vs N(0, 1), "
      "invertibility, a-contrario calibration (HTML + HDF5)",
      uflow::app::inspect_command},
-    {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
+    {"bench", "measure op and model speed (bench core | extractor | flow | nfa | precision)",
+     bench},
 };
 
 const Sub kBenches[] = {
@@ -50,6 +51,8 @@ const Sub kBenches[] = {
     {"flow", "U-flow forward and training step per image at the MS-CaiT shapes",
      uflow::app::bench_flow},
     {"nfa", "tree and block NFA per image at the MS-CaiT shapes", uflow::app::bench_nfa},
+    {"precision", "accuracy cost of the tf32/bf16 extractor modes against fp32 (demo pipeline)",
+     uflow::app::bench_precision},
 };
 
 void usage(FILE* out) {

@@ -53,9 +53,9 @@ class Backend {
   // ---- reductions of a contiguous x seen as (A, R, K) over R: out[a, k].
   virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
                       int64_t K) const = 0;
-  // Index of the first maximum (NaN counts as the maximum), as a value of out's dtype.
-  virtual void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R,
-                      int64_t K) const = 0;
+  // Index of the first maximum (NaN counts as the maximum) into out[a·K + k]: A·K indices in
+  // memory of x's device.
+  virtual void argmax(int64_t* out, const Tensor& x, int64_t A, int64_t R, int64_t K) const = 0;
   // Σ (x - mean)² / (R - correction), two passes in double.
   virtual void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
                    int64_t correction) const = 0;

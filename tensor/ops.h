@@ -125,8 +125,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);  // cond != 
 // ---------------- reductions ----------------
 // dims empty means all dims. Negative dims allowed.
 Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keepdim = false);
-// Index of the first maximum along dim, stored as a value of x's dtype (exact below 2^24 in f32).
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+// Index of the first maximum along dim (NaN counts as the maximum), exact, on the host: one
+// index per element of x's shape without dim, in row-major order. Waits for the device.
+std::vector<int64_t> argmax(const Tensor& x, int64_t dim);
 Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased = true, bool keepdim = false);
 // Sums grad down to shape (the reverse of broadcasting); grad itself when shapes match.
 Tensor sum_to(const Tensor& grad, const Shape& shape);

@@ -47,7 +47,13 @@ void add_inference_options(Args& a) {
   add_nfa_options(a, "nfa");
   a.option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
-      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)");
+      .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
+      .option("precision", "fp32|tf32|bf16", "fp32",
+              "float32 math of the frozen extractor on the GPU: fp32, tf32 (TF32 tensor cores) or "
+              "bf16 (GEMM inputs rounded to bf16, f32 accumulation); the flow stays fp32")
+      .flag("graph",
+            "on the GPU, replay the extractor + flow + anomaly map of repeated batch shapes as "
+            "a CUDA graph");
 }
 
 PredictOptions inference_options(const Args& a) {
@@ -55,6 +61,8 @@ PredictOptions inference_options(const Args& a) {
   o.nfa = nfa_settings(a, "nfa");
   o.batch = a.integer("batch");
   o.device = parse_device(a.str("device"));
+  o.extractor_precision = cuda::parse_precision(a.str("precision"), "--precision");
+  o.graph = a.has("graph");
   UFLOW_CHECK(o.nfa.size >= 8 && o.batch >= 1, "--size must be at least 8 and --batch at least 1");
   return o;
 }

@@ -4,6 +4,7 @@
 
 #include "apps/cli/progress.h"
 #include "apps/model/features.h"
+#include "apps/model/inference_forward.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
@@ -34,14 +35,15 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
   const int64_t n = static_cast<int64_t>(samples.size());
   const int64_t T = opt.nfa.size;
   std::vector<Prediction> out;
+  InferenceForward forward(extractor, flow, T, opt.extractor_precision, opt.graph);
   Progress bar("predict", n);
   for (int64_t start = 0; start < n; start += opt.batch) {
     const int64_t end = std::min(n, start + opt.batch);
     std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
     Tensor images =
         kernels::to_device(load_image_batch(chunk, extractor.config().input_size()), opt.device);
-    UFlowOut z = flow.forward(extractor.forward(images));
-    Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
+    const InferenceForward::Out z = forward.run(images);
+    Tensor amap = kernels::to_device(z.anomaly_map, Device::cpu);
     Tensor scores = image_scores(amap);
     const contrario::NfaResult nfa = contrario::run_nfa(z.z, opt.nfa);
     Tensor nfa_score = kernels::to_device(nfa.score, Device::cpu);

@@ -19,28 +19,45 @@ void train_flow(UFlow& flow, Adam& adam, const FeatureSet& features, const Train
   const int64_t n = features.count();
   UFLOW_CHECK(n > 0, "no training features");
   flow.train(true);
+  // On the GPU nothing in a step waits for the device, so the host queues the next step while
+  // the GPU computes this one: the batches are gathered on the device and the losses summed
+  // there, read once per epoch. On the CPU the loss is read (for free) after every step.
+  const FeatureSet resident = features.resident_on(opt.device);
+  const bool read_each_step = opt.device == Device::cpu;
   for (int64_t epoch = start_epoch; epoch < opt.epochs; ++epoch) {
     adam.set_lr(opt.base_lr * linear_lr_factor(epoch));
     const std::vector<int64_t> order = epoch_order(n, opt.seed, epoch);
     Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(opt.epochs), n);
     double loss_sum = 0;
+    Tensor loss_total;  // on the device, when the loss is not read per step
     int64_t batches = 0;
     for (int64_t start = 0; start < n; start += opt.batch) {
       const int64_t end = std::min(n, start + opt.batch);
       std::vector<int64_t> idx(order.begin() + start, order.begin() + end);
-      UFlowOut out = flow.forward(features.batch(idx, opt.device));
+      UFlowOut out = flow.forward(resident.batch(idx, opt.device));
       Tensor loss = nll_loss(out.z, out.log_det, opt.loss);
       adam.zero_grad();
       backward(loss);
       adam.step();
+      ++batches;
+      if (!read_each_step) {
+        const Tensor l = kernels::reshape(loss, {1});
+        loss_total = loss_total.defined() ? kernels::binary(BinaryOp::add, loss_total, l) : l;
+        bar.advance(end - start);
+        continue;
+      }
       const double l = loss.item();
       UFLOW_CHECK(std::isfinite(l), "training diverged at epoch ", epoch + 1,
                   " (loss is not finite); try a lower --lr");
       loss_sum += l;
-      ++batches;
       char status[64];
       std::snprintf(status, sizeof status, "loss %.4g", loss_sum / batches);
       bar.advance(end - start, status);
+    }
+    if (!read_each_step) {
+      loss_sum = loss_total.item();
+      UFLOW_CHECK(std::isfinite(loss_sum), "training diverged at epoch ", epoch + 1,
+                  " (loss is not finite); try a lower --lr");
     }
     EpochStats st;
     st.epoch = epoch + 1;

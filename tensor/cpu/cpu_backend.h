@@ -22,7 +22,7 @@ class CpuBackend final : public ElementwiseBackend<CpuLoop> {
                    double std) const override;
   void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
               int64_t K) const override;
-  void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) const override;
+  void argmax(int64_t* out, const Tensor& x, int64_t A, int64_t R, int64_t K) const override;
   void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
            int64_t correction) const override;
   void gemm(const GemmArgs& args) const override;

@@ -1,4 +1,7 @@
 // Runtime for builds without the CUDA backend: every tensor lives on the CPU.
+#include <cstdio>
+
+#include "tensor/cuda/graph.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -21,5 +24,20 @@ AllocatorStats allocator_stats() {
   return {};
 }
 void empty_cache() {}
+MemoryInfo memory_info() {
+  return {};
+}
+bool capturing() {
+  return false;
+}
+
+Graph::~Graph() = default;
+void Graph::reset() {}
+void Graph::capture(const std::function<void()>&) {
+  UFLOW_FAIL("CUDA graphs need a uflow build with the CUDA backend");
+}
+void Graph::replay() const {
+  UFLOW_FAIL("CUDA graphs need a uflow build with the CUDA backend");
+}
 
 }  // namespace uflow::cuda
