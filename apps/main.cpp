@@ -8,6 +8,7 @@
 #include "apps/bench/bench.h"
 #include "apps/commands/demo_command.h"
 #include "apps/commands/eval_command.h"
+#include "apps/commands/inspect_command.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/study_commands.h"
 #include "apps/commands/train_command.h"
@@ -35,7 +36,12 @@ const Sub kSubcommands[] = {
     {"latents", "latents, log-det and anomaly maps of a trained flow to HDF5",
      uflow::app::latents_command},
     {"nfa", "a-contrario segmentation of latents from HDF5", uflow::app::nfa_command},
-    {"bench", "measure op and model speed (bench core | extractor | flow | nfa)", bench},
+    {"inspect",
+     "a trained flow from the inside: log-det per block, latents vs N(0, 1), "
+     "invertibility, a-contrario calibration (HTML + HDF5)",
+     uflow::app::inspect_command},
+    {"bench", "measure op and model speed (bench core | extractor | flow | nfa | precision)",
+     bench},
 };
 
 const Sub kBenches[] = {
@@ -45,10 +51,12 @@ const Sub kBenches[] = {
     {"flow", "U-flow forward and training step per image at the MS-CaiT shapes",
      uflow::app::bench_flow},
     {"nfa", "tree and block NFA per image at the MS-CaiT shapes", uflow::app::bench_nfa},
+    {"precision", "accuracy cost of the tf32/bf16 extractor modes against fp32 (demo pipeline)",
+     uflow::app::bench_precision},
 };
 
 void usage(FILE* out) {
-  std::fprintf(out, "usage: uflow <command> [options]\n\ncommands:\n");
+  std::fprintf(out, "usage: uflow <command> [options]\n       uflow --version\n\ncommands:\n");
   for (const Sub& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.summary);
   std::fprintf(out, "\n`uflow <command> --help` describes each command.\n");
 }
@@ -73,6 +81,18 @@ int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    const std::string commit = UFLOW_GIT_DESCRIBE;
+    std::printf("uflow %s%s, CUDA backend %s\n", UFLOW_VERSION,
+                commit.empty() ? "" : (" (" + commit + ")").c_str(),
+#if defined(UFLOW_WITH_CUDA)
+                "compiled"
+#else
+                "not compiled"
+#endif
+    );
+    return 0;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {

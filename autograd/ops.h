@@ -86,7 +86,7 @@ Tensor max(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false
 Tensor min(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
 Tensor var(const Tensor& x, std::vector<int64_t> dims = {}, bool unbiased = true,
            bool keepdim = false);
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);  // no gradient
+std::vector<int64_t> argmax(const Tensor& x, int64_t dim);  // kernels::argmax; no gradient
 
 // ---- linear algebra, convolution, normalisation ----
 Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false);

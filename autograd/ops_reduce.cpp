@@ -90,8 +90,8 @@ Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased, bool keepd
   });
 }
 
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
-  return kernels::argmax(x, dim, keepdim);
+std::vector<int64_t> argmax(const Tensor& x, int64_t dim) {
+  return kernels::argmax(x, dim);
 }
 
 }  // namespace uflow

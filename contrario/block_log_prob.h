@@ -1,4 +1,4 @@
-// Per-scale log-probability map of the block NFA (uflow-reference.md §7.2), on plain buffers.
+// Per-scale log-probability map of the block NFA (docs/nfa.md §3), on plain buffers.
 // An entry z[c, p] is a candidate when z² >= τ (τ the χ²₁ quantile at p, compared in float as the
 // reference's float32 arrays do); a pixel's window count K sums the candidates of all channels
 // over the (2·hw+1)² reflect-padded window, and its log10 P is log10 P(Bin(n, 1−p) > ⌊K/C⌋),

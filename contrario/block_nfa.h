@@ -1,4 +1,4 @@
-// Block NFA (uflow-reference.md §7.2), the earlier a-contrario detector (what anomalib ships):
+// Block NFA (docs/nfa.md §3), the earlier a-contrario detector (what anomalib ships):
 // per scale s a log10 P map from binomial tests on reflect-padded windows (block_log_prob.h,
 // window side shrinking as window / 2^s), bicubic upsampling to T×T (align_corners = true), the
 // SUM over scales, plus log10 of the number of tests Σ_s H_s·W_s. The result is −log10 NFA.

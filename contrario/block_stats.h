@@ -1,4 +1,4 @@
-// The statistics of the block NFA (uflow-reference.md §7.2): the χ²₁ quantile that makes an
+// The statistics of the block NFA (docs/nfa.md §3): the χ²₁ quantile that makes an
 // entry a candidate and the binomial upper tail that scores a window's candidate count.
 #pragma once
 #include <cstdint>

@@ -7,10 +7,10 @@
 
 namespace uflow::contrario {
 
-// Tree NFA, §7.1 steps 1-5 (tree_log_prob.h); guard as in TreeNfaOptions.
+// Tree NFA, docs/nfa.md §2 steps 1-5 (tree_log_prob.h); guard as in TreeNfaOptions.
 Tensor tree_log_prob_maps(const Tensor& z, bool guard);
 
-// Block NFA at one scale, §7.2 (block_log_prob.h): window half-width and probability p.
+// Block NFA at one scale, docs/nfa.md §3 (block_log_prob.h): window half-width and probability p.
 Tensor block_log_prob_maps(const Tensor& z, int64_t half_width, double prob);
 
 }  // namespace uflow::contrario

@@ -1,4 +1,4 @@
-// Per-scale log-probability map of the tree NFA (uflow-reference.md §7.1 steps 1-5), on plain
+// Per-scale log-probability map of the tree NFA (docs/nfa.md §2 steps 1-5), on plain
 // buffers so that the CPU and CUDA paths share it.
 //
 // Each node n of the max-tree of S (S[p] = Σ_c z[c,p]², equivalently of mean_c z²) gets

@@ -1,4 +1,4 @@
-// Tree NFA (uflow-reference.md §7.1), the a-contrario segmentation of the U-Flow paper:
+// Tree NFA (docs/nfa.md §2), the a-contrario segmentation of the U-Flow paper:
 // per image and scale a log10 P map from the max-tree of mean_c z² (tree_log_prob.h), bilinear
 // upsampling to T×T (align_corners = false), the MIN over scales, plus log10 N_tests
 // (number_of_tests.h). The result is −log10 NFA; a pixel is detected where it is > epsilon

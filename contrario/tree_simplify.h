@@ -1,5 +1,5 @@
 // The simplification of a component tree that selects the regions of the tree NFA
-// (uflow-reference.md §7.1 step 4; procedures 1 and 2 of the U-Flow paper).
+// (docs/nfa.md §2 step 4; the U-Flow paper's pruning and merging procedures).
 //   prune: every leaf's branch (the leaf, then its parent, … while that parent has exactly one
 //          child) keeps only its node of smallest log P (the first one from the leaf on ties);
 //          the kept node takes the branch's place under the branch top's parent.

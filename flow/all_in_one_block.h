@@ -6,6 +6,7 @@
 //   x2' = x2 · exp(s) + a[C2:]
 //   y = Perm(concat(x1, x2') · S + offset), S = activation(global_scale)
 //   log_det = Σ s + H·W · Σ_c log S_c
+// Derivation of the log-det, the clamp, the 0.1 factor and the softplus: docs/coupling.md.
 #pragma once
 #include <vector>
 

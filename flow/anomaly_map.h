@@ -1,5 +1,6 @@
 // Per-pixel anomaly score from the latents: per scale p = exp(−0.5 · mean_c z²), bilinearly
-// resized to T×T (align_corners=False), averaged over scales; the map is 1 − that mean.
+// resized to T×T (align_corners=False), averaged over scales; the map is 1 − that mean
+// (docs/u-flow.md §6).
 #pragma once
 #include <vector>
 

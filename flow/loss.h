@@ -1,5 +1,6 @@
 // U-Flow's training loss: the negative log-likelihood of the latents under N(0, I) up to the
-// constant, minus the log-determinant. No division by the dimension and no log 2π.
+// constant, minus the log-determinant. No division by the dimension and no log 2π
+// (docs/u-flow.md §5).
 #pragma once
 #include <vector>
 

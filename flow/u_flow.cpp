@@ -67,6 +67,7 @@ UFlowOut UFlow::forward(const std::vector<Tensor>& features) const {
     for (const auto& block : blocks_[s]) {
       FlowOut r = block->forward(h);
       h = r.y;
+      out.block_log_det.push_back(r.log_det);
       out.log_det = out.log_det.defined() ? out.log_det + r.log_det : r.log_det;
     }
     if (s == 0) {
@@ -90,6 +91,7 @@ UFlowOut UFlow::inverse(const std::vector<Tensor>& z) const {
     for (auto it = blocks_[s].rbegin(); it != blocks_[s].rend(); ++it) {
       FlowOut r = (*it)->inverse(h);
       h = r.y;
+      out.block_log_det.push_back(r.log_det);
       out.log_det = out.log_det.defined() ? out.log_det + r.log_det : r.log_det;
     }
     if (s + 1 == S) {

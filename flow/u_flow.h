@@ -2,7 +2,8 @@
 // blocks; all but the finest then split their channels, emit the second part as that scale's
 // latent z, and pass the first part up through an invertible 2× pixel shuffle, where it is
 // concatenated after the next finer scale's features. Latents are returned finest first and
-// the total latent size equals the total feature size.
+// the total latent size equals the total feature size. Diagram and derivation:
+// docs/u-flow.md §1-4.
 #pragma once
 #include <vector>
 
@@ -20,6 +21,9 @@ struct UFlowConfig {
 struct UFlowOut {
   std::vector<Tensor> z;  // finest first, (B, C_z, H, W)
   Tensor log_det;         // (B,)
+  // Each block's share of log_det, (B,) each, in the order the blocks ran (forward: coarsest
+  // scale first, docs/u-flow.md §4).
+  std::vector<Tensor> block_log_det;
 };
 
 class UFlow : public Module {

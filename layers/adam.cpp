@@ -17,27 +17,20 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions& opt)
 
 void Adam::step() {
   ++step_;
-  using kernels::BinaryOp;
-  const double bc1 = 1.0 - std::pow(opt_.beta1, static_cast<double>(step_));
-  const double bc2 = 1.0 - std::pow(opt_.beta2, static_cast<double>(step_));
+  // One fused pass over every parameter that has a gradient (tensor/adam_math.h).
+  std::vector<kernels::AdamTensors> groups;
   for (size_t i = 0; i < params_.size(); ++i) {
-    const Tensor& p = params_[i];
-    Tensor g = p.grad();
-    if (!g.defined()) continue;
-    if (opt_.weight_decay != 0)
-      g = kernels::binary(BinaryOp::add, g, kernels::affine_scalar(p, opt_.weight_decay, 0.0));
-    m_[i] = kernels::binary(BinaryOp::add, kernels::affine_scalar(m_[i], opt_.beta1, 0.0),
-                            kernels::affine_scalar(g, 1.0 - opt_.beta1, 0.0));
-    v_[i] = kernels::binary(
-        BinaryOp::add, kernels::affine_scalar(v_[i], opt_.beta2, 0.0),
-        kernels::affine_scalar(kernels::unary(UnaryOp::square, g), 1.0 - opt_.beta2, 0.0));
-    // PyTorch: denom = sqrt(v) / sqrt(bc2) + eps; θ −= (lr / bc1) · m / denom.
-    Tensor denom = kernels::affine_scalar(kernels::unary(UnaryOp::sqrt, v_[i]),
-                                          1.0 / std::sqrt(bc2), opt_.eps);
-    Tensor update =
-        kernels::affine_scalar(kernels::binary(BinaryOp::div, m_[i], denom), -opt_.lr / bc1, 0.0);
-    kernels::copy_(p, kernels::binary(BinaryOp::add, p, update));
+    const Tensor g = params_[i].grad();
+    if (g.defined()) groups.push_back({params_[i], g, m_[i], v_[i]});
   }
+  AdamStepArgs args;
+  args.lr = opt_.lr;
+  args.beta1 = opt_.beta1;
+  args.beta2 = opt_.beta2;
+  args.eps = opt_.eps;
+  args.weight_decay = opt_.weight_decay;
+  args.step = step_;
+  kernels::adam_update(groups, args);
 }
 
 void Adam::zero_grad() {

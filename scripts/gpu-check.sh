@@ -4,8 +4,11 @@
 # prefix, configures and builds uflow in Release with CUDA against it and against the cuDNN /
 # cuBLAS it finds (CUDA toolkit, else the pip wheels beside PyTorch), runs every GPU test
 # (ctest -L cuda; a skipped test is a failure here), our benches on CUDA (core, extractor,
-# flow, nfa), the PyTorch reference bench (tools/reference/bench_torch.py) with the same shapes
-# and batch sizes, and prints our speed-up over PyTorch for every figure both sides measured.
+# flow, nfa; extractor and flow also replayed as CUDA graphs), the PyTorch reference bench
+# (tools/reference/bench_torch.py) with the same shapes and batch sizes, prints our speed-up
+# over PyTorch for every figure both sides measured (graph replays against PyTorch eager), and
+# measures the accuracy cost of the reduced extractor precisions (uflow bench precision: tf32
+# and bf16 against fp32 on the demo's pipeline: anomaly-map differences and metrics).
 #
 #   scripts/gpu-check.sh              # on a machine with an NVIDIA GPU
 #   scripts/gpu-check.sh --cpu        # the same comparison on the CPU only (no CUDA build)
@@ -16,11 +19,12 @@
 #
 # Everything printed also goes to $OUT/gpu-check.log ($OUT defaults to ./gpu-check-out), with
 # the machine-readable RESULT lines of each side in results-uflow.txt and results-torch.txt,
-# every stage's outcome and the comparison tables in summary.txt, and CTest's own log of the GPU
-# tests in ctest-cuda.log. Each stage runs under `timeout`, capped by its own budget and by what
-# is left of the overall one, so a slow stage is cut short instead of overrunning; cut or
-# skipped stages say so, and what was measured before is still compared and written. The exit
-# status is 0 only when every stage passed.
+# every stage's outcome and the comparison tables in summary.txt, the ACCURACY lines of the
+# precision study in accuracy.txt, and CTest's own log of the GPU tests in ctest-cuda.log.
+# Each stage runs under `timeout`, capped by its own budget and by what is left of the overall
+# one, so a slow stage is cut short instead of overrunning; cut or skipped stages say so, and
+# what was measured before is still compared and written. The exit status is 0 only when every
+# stage passed.
 #
 # Environment: UFLOW_CHECK_BUDGET (seconds; default 470, 3600 with --rehearse),
 # UFLOW_CHECK_JOBS (build jobs; default all cores, 2 with --rehearse), UFLOW_CHECK_BUILD_DIR
@@ -28,7 +32,8 @@
 # afresh unless UFLOW_CHECK_KEEP_BUILD=1), UFLOW_PREFIX (where the bundle is unpacked, default /tmp/uflow-prefix),
 # UFLOW_CUDNN_ROOT / UFLOW_CUBLAS_ROOT (pin the library's folder, see cmake/cuda_libraries.cmake),
 # UFLOW_CMAKE_ARGS (extra configure arguments), UFLOW_CHECK_TF32=1 (also time extractor and
-# flow with TF32 on both sides). With --rehearse: UFLOW_REHEARSE_SITE (a folder where the
+# flow with TF32 on both sides), UFLOW_CHECK_BF16=1 (also time the extractor with bf16 GEMMs on
+# both sides: --precision bf16). With --rehearse: UFLOW_REHEARSE_SITE (a folder where the
 # nvidia-cudnn-cu13 and nvidia-cublas wheels are unpacked, see scripts/device-bundle.sh
 # --cuda-wheels: the toolkit's cuDNN and cuBLAS are then hidden too and found through Python as
 # on the GPU machine), UFLOW_REHEARSE_HIDE=0 (do not hide; rely on the path checks alone).
@@ -71,7 +76,7 @@ summary="$out_dir/summary.txt"
 : >"$ours"
 : >"$theirs"
 : >"$summary"
-rm -f "$ours.tf32" "$theirs.tf32"
+rm -f "$ours.tf32" "$theirs.tf32" "$ours.bf16" "$theirs.bf16" "$out_dir/accuracy.txt"
 exec > >(tee "$log") 2>&1
 tee_pid=$!
 
@@ -126,7 +131,7 @@ step() {
   if [ -n "$results" ]; then
     timeout --kill-after=5 "$cap" "$@" | tee -a "$results.raw"
     rc=${PIPESTATUS[0]}
-    grep '^RESULT ' "$results.raw" >>"$results" 2>/dev/null
+    grep -E '^(RESULT|ACCURACY) ' "$results.raw" >>"$results" 2>/dev/null
     rm -f "$results.raw"
   else
     timeout --kill-after=5 "$cap" "$@"
@@ -487,22 +492,47 @@ ours_bench() {
 
 if [ "$rehearse" = 1 ]; then
   # The CPU side of the binary built against the bundle: OpenBLAS and OpenMP from the prefix.
-  ours_bench "uflow bench core --cpu-only" 120 "$uflow" bench core --cpu-only
+  ours_bench "uflow bench core --device cpu" 120 "$uflow" bench core --device cpu
+  # The precision study's command line and ACCURACY lines, tiny and on the CPU (where every
+  # precision computes in fp32): what the GPU run parses into accuracy.txt.
+  ours_bench "uflow bench precision (tiny, CPU)" 300 --results "$out_dir/accuracy.txt" "$uflow" \
+    bench precision --device cpu --epochs 1 --train-images 2 --test-good 1 --test-per-defect 1 \
+    --image-size 64 --batch 2
+  if [ "$built" = 1 ]; then
+    if [ "$(grep -c '^ACCURACY ' "$out_dir/accuracy.txt" 2>/dev/null)" = 3 ]; then
+      note "ACCURACY lines of bench precision" "ok (3 precisions)"
+    else
+      note "ACCURACY lines of bench precision" "FAILED (expected 3 in accuracy.txt)"
+    fi
+  fi
 else
   core_args=()
-  [ "$mode" = cpu ] && core_args=(--cpu-only)
+  [ "$mode" = cpu ] && core_args=(--device cpu)
   ours_bench "uflow bench core" 30 "$uflow" bench core "${core_args[@]}"
-  ours_bench "uflow bench flow" 60 --results "$ours" "$uflow" bench flow "${dev[@]}" "${flow_batch[@]}"
+  graph=()
+  [ "$mode" = cuda ] && graph=(--graph)
+  ours_bench "uflow bench flow" 60 --results "$ours" "$uflow" bench flow "${dev[@]}" "${flow_batch[@]}" "${graph[@]}"
   step "pytorch bench flow" 60 --results "$theirs" "${bt[@]}" flow "${dev[@]}" "${flow_batch[@]}"
-  ours_bench "uflow bench extractor" 60 --results "$ours" "$uflow" bench extractor "${dev[@]}" "${ex_cfg[@]}"
+  ours_bench "uflow bench extractor" 60 --results "$ours" "$uflow" bench extractor "${dev[@]}" "${ex_cfg[@]}" "${graph[@]}"
   step "pytorch bench extractor" 75 --results "$theirs" "${bt[@]}" extractor "${dev[@]}" "${ex_cfg[@]}"
-  ours_bench "uflow bench nfa" 30 --results "$ours" "$uflow" bench nfa --device all
+  # The accuracy cost of the reduced extractor precisions: the demo's pipeline trained once in
+  # fp32, its test set predicted with the extractor in fp32, tf32 and bf16 (ACCURACY lines).
+  # Before the NFA benches: the issue's accuracy figure matters more than a second NFA timing.
+  if [ "$mode" = cuda ]; then
+    ours_bench "uflow bench precision" 60 --results "$out_dir/accuracy.txt" "$uflow" bench precision \
+      "${dev[@]}" --epochs 5
+  fi
+  ours_bench "uflow bench nfa" 30 --results "$ours" "$uflow" bench nfa --device auto
   step "pytorch bench nfa (reference port)" 30 --results "$theirs" "${bt[@]}" nfa --repeats 11
   if [ "${UFLOW_CHECK_TF32:-0}" = 1 ] && [ "$mode" = cuda ]; then
     ours_bench "uflow bench flow --tf32" 45 --results "$ours.tf32" "$uflow" bench flow "${dev[@]}" --batch 16 --tf32
     step "pytorch bench flow --tf32" 45 --results "$theirs.tf32" "${bt[@]}" flow "${dev[@]}" --batch 16 --tf32
     ours_bench "uflow bench extractor --tf32" 45 --results "$ours.tf32" "$uflow" bench extractor "${dev[@]}" --batch 16 --tf32
     step "pytorch bench extractor --tf32" 60 --results "$theirs.tf32" "${bt[@]}" extractor "${dev[@]}" --batch 16 --tf32
+  fi
+  if [ "${UFLOW_CHECK_BF16:-0}" = 1 ] && [ "$mode" = cuda ]; then
+    ours_bench "uflow bench extractor --precision bf16" 45 --results "$ours.bf16" "$uflow" bench extractor "${dev[@]}" --batch 16 --precision bf16 --graph
+    step "pytorch bench extractor --precision bf16" 60 --results "$theirs.bf16" "${bt[@]}" extractor "${dev[@]}" --batch 16 --precision bf16
   fi
 fi
 
@@ -529,16 +559,17 @@ print(f"\n{title}: ms per image (median), speed-up = PyTorch / uflow (> 1: uflow
 print(f"{'bench':10} {'case':8} {'uflow on':8} {'batch':>5} {'uflow ms':>11} {'pytorch on':10} {'pytorch ms':>11} {'speed-up':>9}")
 shown = 0
 for (bench, case, device, batch), ms in sorted(ours.items()):
-    # The reference NFA exists only on the CPU: every uflow device is set against it.
+    # The reference NFA exists only on the CPU: every uflow device is set against it. A CUDA
+    # graph replay (case "<case>+graph") is set against PyTorch's eager figure.
     ref_device = "cpu" if bench == "nfa" else device
-    ref = theirs.get((bench, case, ref_device, batch))
+    ref = theirs.get((bench, case.split("+")[0], ref_device, batch))
     if ref is None:
         print(f"{bench:10} {case:8} {device:8} {batch:5} {ms:11.3f} {'-':10} {'(none)':>11} {'-':>9}")
         continue
     print(f"{bench:10} {case:8} {device:8} {batch:5} {ms:11.3f} {ref_device:10} {ref:11.3f} {ref / ms:8.2f}x")
     shown += 1
 for key, ms in sorted(theirs.items()):
-    if not any(k[0] == key[0] and k[1] == key[1] and k[3] == key[3] for k in ours):
+    if not any(k[0] == key[0] and k[1].split("+")[0] == key[1] and k[3] == key[3] for k in ours):
         print(f"{key[0]:10} {key[1]:8} {'-':8} {key[3]:5} {'(none)':>11} {key[2]:10} {ms:11.3f} {'-':>9}")
 if not shown:
     print("(no figure measured on both sides)")
@@ -548,6 +579,16 @@ if [ "$rehearse" = 0 ]; then
   compare "$ours" "$theirs" "uflow vs PyTorch, f32" | tee -a "$summary"
   if [ -f "$ours.tf32" ] || [ -f "$theirs.tf32" ]; then
     compare "$ours.tf32" "$theirs.tf32" "uflow vs PyTorch, TF32 allowed on both" | tee -a "$summary"
+  fi
+  if [ -f "$ours.bf16" ] || [ -f "$theirs.bf16" ]; then
+    compare "$ours.bf16" "$theirs.bf16" "uflow vs PyTorch, bf16 GEMMs on both" | tee -a "$summary"
+  fi
+  if [ -s "$out_dir/accuracy.txt" ]; then
+    {
+      echo
+      echo "extractor precision: accuracy cost against fp32 (uflow bench precision, demo pipeline)"
+      sed 's/^ACCURACY /  /' "$out_dir/accuracy.txt"
+    } | tee -a "$summary"
   fi
 fi
 finish

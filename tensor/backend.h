@@ -53,9 +53,9 @@ class Backend {
   // ---- reductions of a contiguous x seen as (A, R, K) over R: out[a, k].
   virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
                       int64_t K) const = 0;
-  // Index of the first maximum (NaN counts as the maximum), as a value of out's dtype.
-  virtual void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R,
-                      int64_t K) const = 0;
+  // Index of the first maximum (NaN counts as the maximum) into out[a·K + k]: A·K indices in
+  // memory of x's device.
+  virtual void argmax(int64_t* out, const Tensor& x, int64_t A, int64_t R, int64_t K) const = 0;
   // Σ (x - mean)² / (R - correction), two passes in double.
   virtual void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
                    int64_t correction) const = 0;
@@ -119,6 +119,11 @@ class Backend {
                                       const CouplingSpec& spec) const = 0;
   virtual void coupling_log_scale_sum_backward(const Tensor& da, const Tensor& grad,
                                                const Tensor& a, const CouplingSpec& spec) const = 0;
+
+  // ---- one Adam step over every group (kernels::adam_update): all tensors contiguous, one
+  // dtype and device, each group's four tensors one shape.
+  virtual void adam_update(const std::vector<kernels::AdamTensors>& groups,
+                           const AdamStepArgs& args) const = 0;
 
   // ---- y[a, o, k] = Σ_e weight[e] · x[a, col[e], k] over the taps of row o of the
   // resampling table (tensor/interp_table.h); x contiguous (outer, t.n_in, inner).

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "tensor/adam_math.h"
 #include "tensor/coupling_math.h"
 #include "tensor/tensor.h"
 
@@ -124,8 +125,9 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);  // cond != 
 // ---------------- reductions ----------------
 // dims empty means all dims. Negative dims allowed.
 Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keepdim = false);
-// Index of the first maximum along dim, stored as a value of x's dtype (exact below 2^24 in f32).
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim = false);
+// Index of the first maximum along dim (NaN counts as the maximum), exact, on the host: one
+// index per element of x's shape without dim, in row-major order. Waits for the device.
+std::vector<int64_t> argmax(const Tensor& x, int64_t dim);
 Tensor var(const Tensor& x, std::vector<int64_t> dims, bool unbiased = true, bool keepdim = false);
 // Sums grad down to shape (the reverse of broadcasting); grad itself when shapes match.
 Tensor sum_to(const Tensor& grad, const Shape& shape);
@@ -194,6 +196,14 @@ CouplingGrads affine_coupling_backward(const Tensor& dy, const Tensor& x, const 
 Tensor coupling_log_scale_sum(const Tensor& a, const CouplingSpec& spec);
 Tensor coupling_log_scale_sum_backward(const Tensor& grad, const Tensor& a,
                                        const CouplingSpec& spec);
+
+// One Adam step (tensor/adam_math.h) over all the given parameters in a single pass: param, m
+// and v are updated in place from grad. Each group's four tensors share shape, dtype and
+// device, and param, m and v must be contiguous.
+struct AdamTensors {
+  Tensor param, grad, m, v;
+};
+void adam_update(const std::vector<AdamTensors>& groups, const AdamStepArgs& args);
 
 // Talking-heads attention (CaiT) for inference, fused: with q, k, v the three D-column thirds of
 // qkv (B, N, 3·D) split into `heads` heads of D/heads columns,

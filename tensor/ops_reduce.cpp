@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "tensor/backend.h"
+#include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
 #include "tensor/profiler.h"
 
@@ -104,13 +105,22 @@ Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keep
   return out;
 }
 
-Tensor argmax(const Tensor& x, int64_t dim, bool keepdim) {
+std::vector<int64_t> argmax(const Tensor& x, int64_t dim) {
   profile::Scope scope(profile::Kind::reduction);
   UFLOW_CHECK(x.defined(), "argmax: undefined input tensor");
-  Plan p = make_plan("argmax", x, {normalize_dim(dim, std::max<int64_t>(x.dim(), 1))}, keepdim);
+  Plan p = make_plan("argmax", x, {normalize_dim(dim, std::max<int64_t>(x.dim(), 1))}, false);
   UFLOW_CHECK(p.R > 0, "argmax over an empty dimension of ", describe(x));
-  Tensor out = Tensor::empty(p.out_shape, x.dtype(), x.device());
-  if (out.numel() > 0) backend_of(x).argmax(out, p.x, p.A, p.R, p.K);
+  std::vector<int64_t> out(static_cast<size_t>(p.A * p.K));
+  if (out.empty()) return out;
+  if (x.device() == Device::cpu) {
+    backend_of(x).argmax(out.data(), p.x, p.A, p.R, p.K);
+    return out;
+  }
+  // Indices are computed where x lives and brought to the host.
+  const size_t bytes = out.size() * sizeof(int64_t);
+  Storage indices(bytes, x.device());
+  backend_of(x).argmax(static_cast<int64_t*>(indices.data()), p.x, p.A, p.R, p.K);
+  cuda::copy_bytes(out.data(), Device::cpu, indices.data(), x.device(), bytes);
   return out;
 }
 

@@ -40,6 +40,8 @@ const char* kind_name(Kind kind) {
       return "fused attention";
     case Kind::coupling:
       return "fused coupling";
+    case Kind::optimizer:
+      return "optimizer (Adam)";
     case Kind::conv:
       return "conv2d";
     case Kind::softmax:

@@ -17,6 +17,7 @@ enum class Kind {
   gemm,
   attention,  // the fused talking-heads attention (GEMMs, head mixes and softmax together)
   coupling,   // the fused affine coupling of the flow blocks
+  optimizer,  // the fused Adam update
   conv,
   softmax,
   layer_norm,

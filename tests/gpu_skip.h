@@ -3,14 +3,11 @@
 // present but CUDA cannot use it (driver too old, initialisation error) every CUDA test would
 // otherwise "pass" as skipped and hide the problem.
 #pragma once
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <string>
-#include <system_error>
 
+#include "tensor/cuda/device_node.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::test {
@@ -41,18 +38,7 @@ inline GpuTestDecision decide_gpu_test(const cuda::GpuStatus& status, bool devic
   return {GpuTestVerdict::fail, "a GPU is present (/dev/nvidia<N>) but CUDA cannot use it: " + why};
 }
 
-// True when /dev holds an NVIDIA GPU device node (nvidia0, nvidia1, ...): a GPU is attached,
-// whether or not CUDA can use it. /dev/nvidiactl alone (no digit) is not a GPU.
-inline bool nvidia_device_node_present() {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/dev", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 6 && name.compare(0, 6, "nvidia") == 0 &&
-        std::all_of(name.begin() + 6, name.end(), [](unsigned char c) { return std::isdigit(c); }))
-      return true;
-  }
-  return false;
-}
+using cuda::nvidia_device_node_present;
 
 inline bool gpu_required_by_environment() {
   const char* v = std::getenv("UFLOW_REQUIRE_GPU");

@@ -155,9 +155,17 @@ def extractor_info(state, prefix, index, path):
     return sub, arch, int(dim), int(grid), int(size)
 
 
+def recorded_weights_dir(weights_dir, out):
+    """weights_dir as uflow resolves it: relative to the folder of the checkpoint `out`."""
+    if os.path.isabs(weights_dir):
+        return weights_dir
+    return os.path.relpath(os.path.abspath(weights_dir), os.path.dirname(os.path.abspath(out)))
+
+
 def convert(ckpt_path, out, weights_dir, trust_pickle=False, log=print, weights_dir_attr=None):
     """weights_dir_attr: the folder recorded in the checkpoint, when uflow will find the
-    extractor weights somewhere else than where they are written now."""
+    extractor weights somewhere else than where they are written now. By default the folder is
+    recorded relative to the checkpoint's own folder, which is how uflow resolves it."""
     ckpt, state = load_checkpoint(ckpt_path, trust_pickle)
     prefix = find_prefix(state, FLOW_MARK, ckpt_path)
     ex_prefix = find_prefix(state, EXTRACTOR_MARK, ckpt_path)
@@ -214,7 +222,7 @@ def convert(ckpt_path, out, weights_dir, trust_pickle=False, log=print, weights_
         epoch=np.int64(ckpt.get("epoch", 0) or 0),
         extractor="paper" if tuple(archs) == PAPER_ARCHS else "custom",
         input_size=np.int64(extractors[0][4]), small_depth=np.int64(0),
-        extractor_seed=np.int64(0), weights_dir=str(weights_dir_attr or weights_dir), flow_steps=np.int64(steps),
+        extractor_seed=np.int64(0), weights_dir=str(weights_dir_attr or recorded_weights_dir(weights_dir, out)), flow_steps=np.int64(steps),
         clamp=np.float64(clamp), clamp_mode="pinned", seed=np.int64(0), map_size=np.int64(256),
         epochs=np.int64(0), batch=np.int64(0),
         lr=np.float64(group.get("lr", 0.0)), weight_decay=np.float64(group.get("weight_decay", 0.0)),

@@ -10,5 +10,6 @@ int bench_core(const std::vector<std::string>& args);
 int bench_extractor(const std::vector<std::string>& args);
 int bench_flow(const std::vector<std::string>& args);
 int bench_nfa(const std::vector<std::string>& args);
+int bench_precision(const std::vector<std::string>& args);  // bench_precision.h
 
 }  // namespace uflow::app

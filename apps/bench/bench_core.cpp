@@ -13,6 +13,7 @@
 #include "apps/bench/bench.h"
 #include "apps/bench/bench_util.h"
 #include "apps/cli/args.h"
+#include "apps/commands/device_option.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
@@ -192,19 +193,20 @@ int bench_core(const std::vector<std::string>& argv) {
   // allocations are not counted as dispatch cost.
   args.option("runs", "N", "11", "timed runs per candidate (median reported)")
       .option("warmup", "N", "10", "untimed runs of each candidate first")
-      .flag("cpu-only", "skip the GPU even when one is present");
+      .option("device", "cpu|cuda|auto", "auto", "auto: the CPU, then CUDA when usable");
   if (!args.parse(argv)) return 0;
   const int runs = static_cast<int>(args.integer("runs"));
   const int warmup = static_cast<int>(args.integer("warmup"));
   UFLOW_CHECK(runs >= 1 && warmup >= 0, "bench core: --runs must be >= 1 and --warmup >= 0");
-  bench_cpu(warmup, runs);
-  if (!args.has("cpu-only") && cuda::available()) {
+  const std::vector<Device> devices = parse_bench_devices(args.str("device"), "--device");
+  for (const Device d : devices) {
+    if (d == Device::cpu) bench_cpu(warmup, runs);
 #if defined(UFLOW_WITH_CUDA)
-    bench_cuda(warmup, runs);
+    if (d == Device::cuda) bench_cuda(warmup, runs);
 #endif
-  } else if (!args.has("cpu-only")) {
-    std::printf("GPU: none available; CUDA figures skipped\n");
   }
+  if (devices.back() == Device::cpu && args.str("device") == "auto")
+    std::printf("GPU: %s; CUDA figures skipped\n", gpu_problem(cuda::gpu_status()).c_str());
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "apps/model/model_spec.h"
 #include "flow/loss.h"
 #include "layers/adam.h"
+#include "tensor/cuda/graph.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/ops.h"
 
@@ -118,6 +119,23 @@ int bench_flow(const std::vector<std::string>& argv) {
         100.0 * g_step / setup.ceiling.gflops, setup.runs, loss.item());
     bench::print_result("flow", "forward", setup.device, b, t_fwd * 1e3, g_fwd);
     bench::print_result("flow", "train", setup.device, b, t_step * 1e3, g_step);
+    if (setup.graph) {
+      // Inference only: the forward under no-grad, warmed up by the timings above.
+      UFlowOut captured_out;
+      cuda::Graph graph;
+      graph.capture([&] {
+        NoGradGuard no_grad;
+        captured_out = flow->forward(feats);
+      });
+      const double t_graph = per * bench::median_seconds([&] { graph.replay(); }, setup.warmup,
+                                                         setup.runs, setup.device);
+      const double g_graph = fwd_flops / t_graph * 1e-9;
+      std::printf(
+          "flow forward,       %s, batch %lld, CUDA graph: %8.2f ms/image, %7.1f GFLOP/s  "
+          "[median of %d]\n",
+          device_name(setup.device), static_cast<long long>(b), t_graph * 1e3, g_graph, setup.runs);
+      bench::print_result("flow", "forward+graph", setup.device, b, t_graph * 1e3, g_graph);
+    }
     if (setup.profile) {
       const std::string at =
           std::string(device_name(setup.device)) + ", batch " + std::to_string(b);

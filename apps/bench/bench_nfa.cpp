@@ -71,20 +71,15 @@ int bench_nfa(const std::vector<std::string>& argv) {
             "Times the tree NFA and the block NFA per image on N(0, 1) latents of the MS-CaiT\n"
             "shapes (816x28x28, 192x14x14) up to T x T: the whole call and, of it, the per-scale\n"
             "log-probability maps. Medians of repeated calls; nothing here asserts.");
-  args.option("device", "all|cpu|cuda", "all", "all: the CPU, then CUDA when usable")
+  args.option("device", "cpu|cuda|auto", "auto", "auto: the CPU, then CUDA when usable")
       .option("batch", "N[,N...]", "1", "images per call; a list runs each")
       .option("size", "T", "256", "output size")
       .option("repeats", "N", "21", "timed calls per variant (after one warm-up call)")
       .option("threads", "N", "1", "CPU threads during the timing; 0 keeps the default");
   if (!args.parse(argv)) return 0;
-  std::vector<Device> devices;
-  const std::string which = args.str("device");
-  if (which == "all") {
-    devices.push_back(Device::cpu);
-    if (cuda::available()) devices.push_back(Device::cuda);
-  } else {
-    devices.push_back(parse_device(which));
-  }
+  // "all" is the former spelling of auto here.
+  const std::string which = args.str("device") == "all" ? "auto" : args.str("device");
+  const std::vector<Device> devices = parse_bench_devices(which, "--device");
   const std::vector<int64_t> batches = bench::parse_batches(args.str("batch"), "bench nfa");
   bench::NfaBenchOptions opt;
   opt.size = args.integer("size");

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "apps/commands/device_option.h"
+#include "tensor/backend.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/ops.h"
@@ -133,8 +134,12 @@ void print_machine(Device device) {
               openblas_get_num_threads(), wait_policy ? wait_policy : "unset",
               openblas_get_config());
   if (device == Device::cuda)
-    std::printf("machine: GPU %s; TF32 %s\n", gpu_name().c_str(),
-                cuda::allow_tf32() ? "allowed" : "off (full f32)");
+    std::printf("machine: GPU %s; float32 math %s\n", gpu_name().c_str(),
+                cuda::precision() == cuda::Precision::fp32
+                    ? "fp32 (full f32)"
+                    : (cuda::precision() == cuda::Precision::tf32
+                           ? "tf32 (TF32 allowed)"
+                           : "bf16 (GEMM inputs rounded to bf16, convolutions TF32)"));
   std::fflush(stdout);
 }
 
@@ -156,18 +161,14 @@ GemmCeiling gemm_ceiling(Device device, int64_t n, int warmup, int runs) {
                   b.data<float>(), ni, 0.f, c.data<float>(), ni);
     };
   } else {
-#if defined(UFLOW_WITH_CUDA)
-    gemm = [&] {
-      const float one = 1.f, zero = 0.f;
-      UFLOW_CUBLAS_CHECK(cublasSetMathMode(
-          cuda::cublas(), cuda::allow_tf32() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
-      UFLOW_CUBLAS_CHECK(cublasSgemm(cuda::cublas(), CUBLAS_OP_N, CUBLAS_OP_N, ni, ni, ni, &one,
-                                     b.data<float>(), ni, a.data<float>(), ni, &zero,
-                                     c.data<float>(), ni));
-    };
-#else
-    UFLOW_FAIL("bench: this build has no CUDA");
-#endif
+    // The backend's own GEMM (one cuBLAS call), so the ceiling follows the precision mode.
+    GemmArgs args;
+    args.m = args.n = args.k = n;
+    args.a = {a.raw_data(), false, n, 0};
+    args.b = {b.raw_data(), false, n, 0};
+    args.c = c.raw_data();
+    args.ldc = n;
+    gemm = [&, args] { backend(device).gemm(args); };
   }
   g.seconds = median_seconds(gemm, warmup, runs, device);
   g.gflops = 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) /
@@ -175,8 +176,9 @@ GemmCeiling gemm_ceiling(Device device, int64_t n, int warmup, int runs) {
   std::printf("GEMM ceiling (%s, f32 %lldx%lldx%lld, %s): %.1f GFLOP/s (%.2f ms)\n",
               device_name(device), static_cast<long long>(n), static_cast<long long>(n),
               static_cast<long long>(n),
-              device == Device::cpu ? "cblas_sgemm"
-                                    : (cuda::allow_tf32() ? "cublasSgemm, TF32" : "cublasSgemm"),
+              device == Device::cpu
+                  ? "cblas_sgemm"
+                  : (std::string("cuBLAS, ") + cuda::to_string(cuda::precision())).c_str(),
               g.gflops, g.seconds * 1e3);
   std::fflush(stdout);
   return g;
@@ -221,6 +223,11 @@ void add_model_bench_options(Args& args, const ModelBenchDefaults& d, const char
       .option("threads", "N", "0", "CPU threads (OpenMP and OpenBLAS); 0 keeps the default")
       .option("gemm", "N", "", "size of the GEMM ceiling (default 2048 on the CPU, 8192 on CUDA)")
       .flag("tf32", "allow TF32 tensor cores on the GPU (model and ceiling alike)")
+      .option("precision", "fp32|tf32|bf16", "",
+              "float32 math on the GPU (tensor/cuda/math_mode.h): fp32, tf32 (= --tf32) or bf16 "
+              "(GEMM inputs rounded to bf16, f32 accumulation; convolutions TF32)")
+      .flag("graph", "also time the " + w +
+                         " replayed as a CUDA graph (captured once per batch size after a warm-up)")
       .flag("profile",
             "after the timings, one more " + w +
                 " with the op profiler on: time per kind of op (GEMM, attention, softmax, ...)");
@@ -242,6 +249,14 @@ ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
   const int64_t gemm_n = args.has("gemm") ? args.integer("gemm") : default_gemm_size(s.device);
   set_threads(static_cast<int>(args.integer("threads")));
   if (args.has("tf32")) cuda::set_allow_tf32(true);
+  if (args.has("precision")) {
+    const cuda::Precision p = cuda::parse_precision(args.str("precision"), "--precision");
+    UFLOW_CHECK(!args.has("tf32") || p == cuda::Precision::tf32, command,
+                ": --tf32 and --precision ", cuda::to_string(p), " disagree");
+    cuda::set_precision(p);
+  }
+  s.graph = args.has("graph");
+  UFLOW_CHECK(!s.graph || s.gpu, command, ": --graph needs --device cuda (CUDA graphs)");
   print_machine(s.device);
   s.ceiling = gemm_ceiling(s.device, gemm_n, s.gpu ? 3 : 1, s.gpu ? 10 : 5);
   return s;

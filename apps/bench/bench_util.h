@@ -61,7 +61,8 @@ void print_result(const std::string& bench, const std::string& what, Device devi
 std::vector<int64_t> parse_batches(const std::string& list, const char* command);
 
 // The options every model benchmark shares (--device, --batch, --runs, --warmup, --threads,
-// --gemm, --tf32), with defaults that differ between the CPU and CUDA.
+// --gemm, --tf32, --precision, --graph, --profile), with defaults that differ between the CPU
+// and CUDA.
 struct ModelBenchDefaults {
   const char* batches_cpu;
   const char* batches_gpu;
@@ -73,12 +74,13 @@ struct ModelBenchSetup {
   Device device = Device::cpu;
   bool gpu = false;
   bool profile = false;  // --profile: one more call with the op profiler on, then its table
+  bool graph = false;    // --graph: also time replays of a captured CUDA graph
   std::vector<int64_t> batches;
   int runs = 1, warmup = 0;
   GemmCeiling ceiling;
 };
-// Reads those options, applies --threads and --tf32, prints the machine and measures the
-// GEMM ceiling of the same run.
+// Reads those options, applies --threads, --tf32 and --precision, prints the machine and
+// measures the GEMM ceiling of the same run.
 ModelBenchSetup model_bench_setup(const Args& args, const ModelBenchDefaults& d,
                                   const char* command);
 

@@ -23,7 +23,7 @@ CategoryEval evaluate_category(const std::string& data, const std::string& check
                                const std::string& images_dir);
 // Builds the report for one or more evaluated categories.
 Report build_report(const std::vector<CategoryEval>& evals, const std::string& subtitle,
-                    size_t max_rows_per_category = 24);
+                    size_t max_rows_per_category = 40);
 // Writes metrics.json (all categories) and report.html into out.
 void write_eval_outputs(const std::string& out, const std::vector<CategoryEval>& evals,
                         const std::string& subtitle);

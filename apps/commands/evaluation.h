@@ -18,7 +18,10 @@ struct Prediction {
   Tensor anomaly_map;   // 1 − mean probability, in [0, 1]
   Tensor neg_log_nfa;   // −log10 NFA; detection where > 0
   Tensor ground_truth;  // 0/1 (mask resized to T and thresholded at 0.5); zeros for good images
-  double score = 0;     // max of the anomaly map
+  double score = 0;     // max of the anomaly map (the paper's image score; reaches 1.0)
+  // max of −log10 NFA: an image score that keeps ranking strong detections where `score`
+  // has saturated at 1.0; > 0 when the image has a detection.
+  double max_neg_log_nfa = 0;
 };
 
 struct EvalResult {

@@ -50,6 +50,12 @@ void add_inference_options(Args& a) {
   a.option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute")
       .option("weights", "dir", "", "extractor weight folder (overrides the checkpoint's)")
+      .option("precision", "fp32|tf32|bf16", "fp32",
+              "float32 math of the frozen extractor on the GPU: fp32, tf32 (TF32 tensor cores) or "
+              "bf16 (GEMM inputs rounded to bf16, f32 accumulation); the flow stays fp32")
+      .flag("graph",
+            "on the GPU, replay the extractor + flow + anomaly map of repeated batch shapes as "
+            "a CUDA graph")
       .flag("resize-masks",
             "accept masks whose size differs from their image's (resized to the maps' size; "
             "by default such a mask is an error)");
@@ -61,6 +67,8 @@ PredictOptions inference_options(const Args& a) {
   o.nfa = nfa_settings(a, "nfa");
   o.batch = a.integer("batch", limits::kBatch);
   o.device = parse_device(a.str("device"));
+  o.extractor_precision = cuda::parse_precision(a.str("precision"), "--precision");
+  o.graph = a.has("graph");
   o.resize_masks = a.has("resize-masks");
   apply_image_limit_options(a);
   return o;

@@ -29,7 +29,7 @@ void write_prediction_images(const std::string& out_dir, const Prediction& p) {
   save_png(base + "_overlay.png", overlay_anomaly(image, p.anomaly_map));
   save_png(base + "_nfa.png", render_nfa(p.neg_log_nfa));
   Tensor mask = kernels::binary(BinaryOp::gt, p.neg_log_nfa, Tensor::scalar(0.0));
-  save_png(base + "_mask.png", render_mask(mask));
+  save_png(base + "_detection.png", render_mask(mask));
 }
 
 std::string scores_csv(const std::vector<Prediction>& preds) {

@@ -7,7 +7,9 @@
 #include "apps/cli/image_options.h"
 #include "apps/cli/model_options.h"
 #include "apps/commands/device_option.h"
+#include "apps/commands/feature_input.h"
 #include "apps/commands/inference_setup.h"
+#include "apps/commands/visuals.h"
 #include "apps/data/map_file.h"
 #include "apps/model/features.h"
 #include "apps/model/spec_limits.h"
@@ -20,16 +22,6 @@
 namespace fs = std::filesystem;
 
 namespace uflow::app {
-namespace {
-
-std::vector<Sample> image_samples(const std::string& input) {
-  if (fs::is_directory(fs::path(input) / "test")) return scan_mvtec(input).test;
-  if (fs::is_directory(input)) return scan_folder(input);
-  UFLOW_CHECK(fs::exists(input), input, ": not found");
-  return {{input, "", "", fs::path(input).stem().string(), false}};
-}
-
-}  // namespace
 
 int features_command(const std::vector<std::string>& args) {
   Args a("features",
@@ -80,14 +72,7 @@ int latents_command(const std::vector<std::string>& args) {
   const int64_t batch = a.integer("batch", limits::kBatch);
   const Device dev = parse_device(a.str("device"));
   LoadedModel m = load_model(a.str("checkpoint"), a.str("weights"), dev);
-  const std::string input = a.str("input");
-  FeatureSet feats;
-  if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
-    feats.scales = read_numbered_maps(input, "f", MapKind::features);
-    feats.rows = feats.scales[0].size(0);
-  } else {
-    feats = extract_features(*m.extractor, image_samples(input), batch, dev, "features");
-  }
+  const FeatureSet feats = input_features(a.str("input"), *m.extractor, batch, dev);
   NoGradGuard no_grad;
   std::vector<std::vector<Tensor>> zs;
   std::vector<Tensor> log_dets, maps;
@@ -121,7 +106,8 @@ int nfa_command(const std::vector<std::string>& args) {
          "nfa (B, 1, T, T) = -log10 NFA and mask (1 where log10 NFA < 0).");
   a.positional("latents", "HDF5 file with datasets z1, z2, ... finest first")
       .option("out", "file", "nfa.h5", "output HDF5 file")
-      .option("png", "dir", "", "also write one PNG of the NFA map and of the mask per sample")
+      .option("png", "dir", "",
+              "also write <n>_nfa.png (colours as in the report) and <n>_detection.png per sample")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   add_nfa_options(a, "method");
   if (!a.parse(args)) return 0;
@@ -142,10 +128,10 @@ int nfa_command(const std::vector<std::string>& args) {
     fs::create_directories(a.str("png"));
     for (int64_t b = 0; b < score.size(0); ++b) {
       const std::string base = (fs::path(a.str("png")) / std::to_string(b)).string();
-      save_png(base + "_nfa.png",
-               kernels::contiguous(kernels::squeeze(
-                   kernels::narrow(kernels::affine_scalar(score, 1.0 / 30.0, 0.0), 0, b, 1), 0)));
-      save_png(base + "_mask.png",
+      save_png(
+          base + "_nfa.png",
+          render_nfa(kernels::contiguous(kernels::squeeze(kernels::narrow(score, 0, b, 1), 0))));
+      save_png(base + "_detection.png",
                kernels::contiguous(kernels::squeeze(kernels::narrow(mask, 0, b, 1), 0)));
     }
   }

@@ -13,10 +13,30 @@
 namespace uflow::app {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr const char* kFormat = "uflow-checkpoint";
 constexpr int64_t kVersion = 1;
 
-void write_spec(H5File& f, const CheckpointInfo& info) {
+// A relative folder (the extractor weights) is recorded relative to the checkpoint's own
+// folder, so that the checkpoint works from any current directory and moves with its weights.
+std::string recorded_path(const std::string& dir, const std::string& checkpoint) {
+  if (dir.empty() || fs::path(dir).is_absolute()) return dir;
+  const fs::path from = fs::absolute(checkpoint).lexically_normal().parent_path();
+  const fs::path rel = fs::absolute(dir).lexically_normal().lexically_relative(from);
+  return rel.empty() ? dir : rel.string();
+}
+
+std::string resolved_path(const std::string& recorded, const std::string& checkpoint) {
+  if (recorded.empty() || fs::path(recorded).is_absolute()) return recorded;
+  const fs::path here = (fs::path(checkpoint).parent_path() / recorded).lexically_normal();
+  // Checkpoints written before paths were recorded this way hold one relative to the folder
+  // uflow ran in: still found when it exists there and nothing does next to the checkpoint.
+  if (!fs::exists(here) && fs::exists(recorded)) return recorded;
+  return here.string();
+}
+
+void write_spec(H5File& f, const CheckpointInfo& info, const std::string& path) {
   const ModelSpec& s = info.spec;
   f.set_attr("format", std::string(kFormat));
   f.set_attr("version", kVersion);
@@ -25,7 +45,7 @@ void write_spec(H5File& f, const CheckpointInfo& info) {
   f.set_attr("input_size", s.input_size);
   f.set_attr("small_depth", s.small_depth);
   f.set_attr("extractor_seed", static_cast<int64_t>(s.extractor_seed));
-  f.set_attr("weights_dir", s.weights_dir);
+  f.set_attr("weights_dir", recorded_path(s.weights_dir, path));
   f.set_attr("flow_steps", s.flow_steps);
   f.set_attr("clamp", s.clamp);
   f.set_attr("clamp_mode", to_string(s.clamp_mode));
@@ -118,7 +138,7 @@ void save_checkpoint(const std::string& path, const CheckpointInfo& info, const 
       require_finite(adam->exp_avg_sq()[i], path, "adam/exp_avg_sq/" + params[i].first);
     }
   write_h5_atomic(path, [&](H5File& f) {
-    write_spec(f, info);
+    write_spec(f, info, path);
     for (size_t i = 0; i < params.size(); ++i) f.write_tensor("flow/" + params[i].first, host[i]);
     for (size_t s = 0; s < flow.config().features.size(); ++s)
       for (size_t j = 0; j < flow.blocks(s).size(); ++j)
@@ -156,7 +176,7 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
     s.small_depth = f.attr_int("small_depth");
   }
   s.extractor_seed = static_cast<uint64_t>(f.attr_int("extractor_seed"));
-  s.weights_dir = f.attr_string("weights_dir");
+  s.weights_dir = resolved_path(f.attr_string("weights_dir"), path);
   s.flow_steps = int_attr(f, "flow_steps", kFlowSteps);
   s.clamp = real_attr(f, "clamp", kClamp);
   s.clamp_mode = parse_clamp_mode(f.attr_string("clamp_mode"), path + ": attribute clamp_mode");

@@ -31,6 +31,8 @@ void save_checkpoint(const std::string& path, const CheckpointInfo& info, const 
                      const Adam* adam);
 // Reads the spec and settings only, each checked against the model's limits
 // (apps/model/spec_limits.h): a value out of range is an error naming the file and attribute.
+// A relative weights_dir is recorded relative to the checkpoint's folder (save_checkpoint) and
+// returned resolved against it.
 CheckpointInfo read_checkpoint_info(const std::string& path);
 // Whether a checkpoint's training settings were recorded (converted reference checkpoints
 // store zeros): only then can training resume from it.

@@ -5,6 +5,7 @@
 #include "apps/cli/progress.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
+#include "tensor/cuda/runtime.h"
 #include "weights/hdf5_file.h"
 
 namespace uflow::app {
@@ -20,6 +21,12 @@ std::vector<Tensor> FeatureSet::batch(const std::vector<int64_t>& index, Device 
     return out;
   }
   for (const Tensor& s : scales) {
+    if (s.device() != Device::cpu) {
+      std::vector<Tensor> rows_;
+      for (int64_t i : index) rows_.push_back(kernels::narrow(s, 0, i, 1));
+      out.push_back(kernels::to_device(kernels::cat(rows_, 0), device));
+      continue;
+    }
     const int64_t row = s.numel() / s.size(0);
     Shape shape = s.shape();
     shape[0] = static_cast<int64_t>(index.size());
@@ -30,6 +37,16 @@ std::vector<Tensor> FeatureSet::batch(const std::vector<int64_t>& index, Device 
       std::copy(src + index[i] * row, src + (index[i] + 1) * row, dst + i * row);
     out.push_back(kernels::to_device(b, device));
   }
+  return out;
+}
+
+FeatureSet FeatureSet::resident_on(Device device) const {
+  if (device == Device::cpu || disk) return *this;
+  size_t bytes = 0;
+  for (const Tensor& s : scales) bytes += static_cast<size_t>(s.numel()) * dtype_size(s.dtype());
+  if (bytes > cuda::memory_info().free_bytes / 4) return *this;
+  FeatureSet out = *this;
+  for (Tensor& s : out.scales) s = kernels::to_device(s, device);
   return out;
 }
 

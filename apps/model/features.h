@@ -21,8 +21,12 @@ struct FeatureSet {
   std::shared_ptr<H5File> disk;  // the cache file, when on disk
   int64_t rows = 0;
   int64_t count() const { return rows; }
-  // The rows `index` of every scale, moved to `device`.
+  // The rows `index` of every scale, moved to `device`. Scales already on `device` are
+  // gathered there (no copy from the host, so no wait for the GPU).
   std::vector<Tensor> batch(const std::vector<int64_t>& index, Device device) const;
+  // The in-memory scales copied to `device` when they fit in a quarter of its free memory
+  // (a training run then gathers its batches on the GPU); otherwise a copy of *this.
+  FeatureSet resident_on(Device device) const;
 };
 
 // Decodes, resizes and normalises images into (B, 3, size, size) f32 on the CPU.

@@ -1,7 +1,10 @@
 #include "apps/model/predictor.h"
 
+#include <algorithm>
+
 #include "apps/cli/progress.h"
 #include "apps/model/features.h"
+#include "apps/model/inference_forward.h"
 #include "flow/anomaly_map.h"
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
@@ -45,17 +48,18 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
   const int64_t n = static_cast<int64_t>(samples.size());
   const int64_t T = opt.nfa.size;
   std::vector<Prediction> out;
+  InferenceForward forward(extractor, flow, T, opt.extractor_precision, opt.graph);
   Progress bar("predict", n);
   for (int64_t start = 0; start < n; start += opt.batch) {
     const int64_t end = std::min(n, start + opt.batch);
     std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
     Tensor images =
         kernels::to_device(load_image_batch(chunk, extractor.config().input_size()), opt.device);
-    UFlowOut z = flow.forward(extractor.forward(images));
+    const InferenceForward::Out z = forward.run(images);
     UFLOW_CHECK(all_finite(z.z), opt.model, ": the model's latents are not finite for ",
                 chunk.front().image, chunk.size() > 1 ? " (or another image of its batch)" : "",
                 "; its parameters are out of any trained range");
-    Tensor amap = kernels::to_device(anomaly_map(z.z, T), Device::cpu);
+    Tensor amap = kernels::to_device(z.anomaly_map, Device::cpu);
     Tensor scores = image_scores(amap);
     const contrario::NfaResult nfa = contrario::run_nfa(z.z, opt.nfa);
     Tensor nfa_score = kernels::to_device(nfa.score, Device::cpu);
@@ -68,6 +72,8 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
           kernels::contiguous(kernels::reshape(kernels::narrow(nfa_score, 0, i, 1), {T, T}));
       p.ground_truth = ground_truth(chunk[i], T);
       p.score = sv[i];
+      const std::vector<float> nfa_values = p.neg_log_nfa.to_floats();
+      p.max_neg_log_nfa = *std::max_element(nfa_values.begin(), nfa_values.end());
       if (on_image) on_image(p);
       out.push_back(std::move(p));
     }

@@ -10,6 +10,7 @@
 #include "contrario/nfa_method.h"
 #include "flow/u_flow.h"
 #include "layers/ms_cait.h"
+#include "tensor/cuda/math_mode.h"
 
 namespace uflow::app {
 
@@ -17,6 +18,10 @@ struct PredictOptions {
   contrario::NfaSettings nfa;  // nfa.size is also the side T of the anomaly maps
   int64_t batch = 8;
   Device device = Device::cpu;
+  // GPU only (apps/model/inference_forward.h): the extractor's float32 math, and CUDA graphs
+  // for repeated batch shapes.
+  cuda::Precision extractor_precision = cuda::Precision::fp32;
+  bool graph = false;
   // A mask whose size differs from its image's is an error unless this is set; then it is
   // resized to T×T like its image (which misplaces it when the aspect ratios differ).
   bool resize_masks = false;

@@ -4,36 +4,21 @@
 #include "contrario/nfa_backend.h"
 #include "contrario/nfa_math.h"
 #include "tensor/cuda/check.h"
+#include "tensor/cuda/device_buffer.h"
+#include "tensor/cuda/device_tables.h"
 #include "tensor/cuda/runtime.h"
 #include "tensor/error.h"
 
 namespace uflow::contrario {
 namespace {
 
+using uflow::cuda::DeviceBuffer;
 using uflow::cuda::grid_for;
 using uflow::cuda::stream;
 
 constexpr int kMaxScales = 8;
 struct ScalePointers {
   const float* p[kMaxScales];
-};
-
-// Frees a scratch allocation when the launcher returns; the caching allocator hands memory back
-// in stream order, so kernels still queued on the stream keep a valid buffer.
-class Scratch {
- public:
-  explicit Scratch(size_t nbytes) : nbytes_(nbytes), ptr_(uflow::cuda::allocate(nbytes)) {}
-  ~Scratch() { uflow::cuda::release(ptr_, nbytes_); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  template <typename T>
-  T* as() const {
-    return static_cast<T*>(ptr_);
-  }
-
- private:
-  size_t nbytes_;
-  void* ptr_;
 };
 
 __global__ void sum_of_squares_kernel(const float* z, int64_t batch, int64_t channels, int64_t hw,
@@ -110,16 +95,13 @@ class CudaNfaBackend final : public NfaBackend {
                            const std::vector<double>& table, const Tensor& maps) const override {
     const int64_t batch = z.size(0), channels = z.size(1), h = z.size(2), w = z.size(3);
     const int64_t hw = h * w;
-    Scratch count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
-    Scratch dtable(table.size() * sizeof(double));
-    uflow::cuda::copy_bytes(dtable.as<void>(), Device::cuda, table.data(), Device::cpu,
-                            table.size() * sizeof(double));
+    DeviceBuffer count(static_cast<size_t>(batch * hw) * sizeof(int32_t));
+    const double* dtable = uflow::cuda::device_table(table);  // uploaded once per content
     count_candidates_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
         z.data<float>(), batch, channels, hw, tau, count.as<int32_t>());
     UFLOW_CUDA_CHECK_LAUNCH();
     window_log_prob_kernel<<<grid_for(batch * hw), 256, 0, stream()>>>(
-        count.as<int32_t>(), batch, h, w, channels, half_width, dtable.as<double>(),
-        maps.data<float>());
+        count.as<int32_t>(), batch, h, w, channels, half_width, dtable, maps.data<float>());
     UFLOW_CUDA_CHECK_LAUNCH();
   }
 

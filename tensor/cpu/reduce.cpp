@@ -47,10 +47,12 @@ void CpuBackend::reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t
   });
 }
 
-void CpuBackend::argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) const {
+void CpuBackend::argmax(int64_t* out, const Tensor& x, int64_t A, int64_t R, int64_t K) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
-    for_each_output<T>(out, x, A, R, K,
-                       [&](const T* p) { return static_cast<T>(rd::argmax(p, R, K)); });
+    const T* px = x.data<T>();
+    const int64_t n = A * K;
+#pragma omp parallel for if (n * R > kParallelMin && n > 1)
+    for (int64_t i = 0; i < n; ++i) out[i] = rd::argmax(px + (i / K) * R * K + i % K, R, K);
   });
 }
 

@@ -8,6 +8,7 @@
 #include "tensor/cuda/block_reduce.cuh"
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/cuda_backend.h"
+#include "tensor/cuda/device_tables.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -16,15 +17,13 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int64_t kChunk = 8192;  // elements per block in the first pass of Σ s
 
-// perm as device memory; identity (0..C-1) when empty. Uploaded per call, as permute_dim's
-// table is (tensor/cuda/permute_dim.cu).
-Tensor device_indices(const std::vector<int64_t>& perm, int64_t C) {
-  std::vector<int64_t> idx(perm);
-  if (idx.empty())
-    for (int64_t c = 0; c < C; ++c) idx.push_back(c);
-  Tensor t = Tensor::empty({C}, DType::f64, Device::cuda);  // 8-byte slots for int64 indices
-  copy_bytes(t.raw_data(), Device::cuda, idx.data(), Device::cpu, C * sizeof(int64_t));
-  return t;
+// perm as a device table, identity (0..C-1) when empty: uploaded once per distinct permutation
+// and kept on the GPU (tensor/cuda/device_tables.h), so a step never waits on the copy.
+const int64_t* device_indices(const std::vector<int64_t>& perm, int64_t C) {
+  if (!perm.empty()) return device_table(perm);
+  std::vector<int64_t> identity(static_cast<size_t>(C));
+  for (int64_t c = 0; c < C; ++c) identity[static_cast<size_t>(c)] = c;
+  return device_table(identity);
 }
 
 template <typename T>
@@ -144,11 +143,11 @@ void CudaBackend::coupling_forward(const Tensor& y, const Tensor& x, const Tenso
                                    const std::vector<int64_t>& perm,
                                    const CouplingSpec& spec) const {
   const int64_t B = x.size(0), C = x.size(1), hw = x.size(2) * x.size(3);
-  const Tensor idx = device_indices(perm, C);
+  const int64_t* idx = device_indices(perm, C);
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     coupling_forward_kernel<<<grid_for(B * C * hw), kThreads, 0, stream()>>>(
-        y.data<T>(), x.data<T>(), a.data<T>(), scale.data<T>(), offset.data<T>(),
-        static_cast<const int64_t*>(idx.raw_data()), B, C, hw, spec);
+        y.data<T>(), x.data<T>(), a.data<T>(), scale.data<T>(), offset.data<T>(), idx, B, C, hw,
+        spec);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }
@@ -159,13 +158,12 @@ void CudaBackend::coupling_backward(const Tensor& dx, const Tensor& da, const Te
                                     const std::vector<int64_t>& perm,
                                     const CouplingSpec& spec) const {
   const int64_t B = x.size(0), C = x.size(1), hw = x.size(2) * x.size(3);
-  const Tensor idx = device_indices(coupling::output_channels(perm, C), C);
+  const int64_t* idx = device_indices(coupling::output_channels(perm, C), C);
   const unsigned grid = static_cast<unsigned>(B * C < 65535 * 16 ? B * C : 65535 * 16);
   dispatch_dtype(x.dtype(), [&]<typename T>() {
     coupling_backward_kernel<<<grid, kThreads, 0, stream()>>>(
         dx.data<T>(), da.data<T>(), dscale_bc.data<T>(), doffset_bc.data<T>(), dy.data<T>(),
-        x.data<T>(), a.data<T>(), scale.data<T>(), static_cast<const int64_t*>(idx.raw_data()), B,
-        C, hw, spec);
+        x.data<T>(), a.data<T>(), scale.data<T>(), idx, B, C, hw, spec);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }

@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include "tensor/caching_allocator.h"
 #include "tensor/error.h"
 
 #define UFLOW_CUDA_CHECK(call)                                                   \
@@ -39,6 +40,8 @@ namespace uflow::cuda {
 cudaStream_t stream();
 cublasHandle_t cublas();
 cudnnHandle_t cudnn();
+// The allocator behind allocate()/release() (tensor/cuda/runtime.cu).
+CachingAllocator& caching_allocator();
 // Grid size for n elements at the given block size (capped; kernels use grid-stride loops).
 inline unsigned grid_for(long long n, unsigned block = 256) {
   long long g = (n + block - 1) / block;

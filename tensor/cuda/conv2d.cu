@@ -1,7 +1,7 @@
-// conv2d on cuDNN. Descriptors and algorithms are built once per shape and cached; the
-// workspace comes from the caching allocator. cuDNN pads symmetrically, so the asymmetric
-// 'same' padding of an even kernel runs with the larger pad and crops the extra leading
-// output rows/cols (stride 1 only, which 'same' requires).
+// conv2d on cuDNN. Descriptors are built once per shape and algorithms measured once per shape
+// (cudnnFind*AlgorithmEx), both cached; the workspace comes from the caching allocator. cuDNN pads
+// symmetrically, so the asymmetric 'same' padding of an even kernel runs with the larger pad and
+// crops the extra leading output rows/cols (stride 1 only, which 'same' requires).
 #include <algorithm>
 #include <climits>
 #include <map>
@@ -11,6 +11,7 @@
 
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/cuda_backend.h"
+#include "tensor/cuda/device_buffer.h"
 #include "tensor/cuda/math_mode.h"
 #include "tensor/cuda/runtime.h"
 
@@ -101,16 +102,22 @@ ConvPlan& plan_for(const Conv2dGeometry& g, DType dtype) {
   return ref;
 }
 
-// Algorithms wanting more scratch memory than this (some FFT variants) are passed over.
+// The most scratch memory an algorithm may use: 1 GiB, and no more than half of what is free
+// when the shape is first seen (some FFT variants want several GiB).
 constexpr size_t kMaxWorkspace = size_t{1} << 30;
 
-// Picks the first algorithm of cuDNN's ranked list that succeeded, is deterministic (so runs
-// repeat bit for bit) and respects the TF32 setting; failing that, the first that succeeded.
+size_t workspace_limit() {
+  return std::min(kMaxWorkspace, memory_info().free_bytes / 2);
+}
+
+// Picks the fastest algorithm cuDNN measured that succeeded, fits the workspace limit, is
+// deterministic (so runs repeat bit for bit) and respects the TF32 setting; failing that, the
+// fastest that succeeded and fits.
 template <typename Perf>
-const Perf& pick(const Perf* perf, int count, bool tf32, bool f32, const char* what) {
+const Perf& pick(const Perf* perf, int count, bool tf32, bool f32, size_t limit, const char* what) {
   const Perf* any = nullptr;
   for (int i = 0; i < count; ++i) {
-    if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > kMaxWorkspace) continue;
+    if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > limit) continue;
     const bool tensor_op = perf[i].mathType == CUDNN_TENSOR_OP_MATH ||
                            perf[i].mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
     if (f32 && !tf32 && tensor_op) continue;
@@ -121,65 +128,65 @@ const Perf& pick(const Perf* perf, int count, bool tf32, bool f32, const char* w
   return *any;
 }
 
-void choose_fwd(ConvPlan& p, DType dtype) {
+// The algorithms are measured (cudnnFind*AlgorithmEx runs each on the call's own buffers, which
+// the call then overwrites), once per shape, dtype and TF32 mode: the ConvPlan cache key. The
+// search waits for the device, so it cannot happen inside a CUDA graph capture.
+void check_not_capturing(const char* what) {
+  UFLOW_CHECK(!capturing(), "conv2d: cuDNN ", what,
+              " algorithm search for a new shape inside a CUDA graph capture; run the captured "
+              "call once before capturing it");
+}
+
+void choose_fwd(ConvPlan& p, DType dtype, const void* x, const void* w, void* y) {
   std::lock_guard<std::mutex> lock(g_cache_mu);
   if (p.has_fwd) return;
+  check_not_capturing("forward");
+  const size_t limit = workspace_limit();
+  DeviceBuffer ws(limit);
   cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
   int count = 0;
-  UFLOW_CUDNN_CHECK(cudnnGetConvolutionForwardAlgorithm_v7(
-      cudnn(), p.x, p.w, p.conv, p.y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, perf));
-  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, "forward");
+  UFLOW_CUDNN_CHECK(cudnnFindConvolutionForwardAlgorithmEx(cudnn(), p.x, x, p.w, w, p.conv, p.y, y,
+                                                           CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count,
+                                                           perf, ws.get(), ws.size()));
+  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, limit, "forward");
   p.fwd = best.algo;
-  UFLOW_CUDNN_CHECK(
-      cudnnGetConvolutionForwardWorkspaceSize(cudnn(), p.x, p.w, p.conv, p.y, p.fwd, &p.fwd_ws));
+  p.fwd_ws = best.memory;
   p.has_fwd = true;
 }
 
-void choose_bwd_data(ConvPlan& p, DType dtype) {
+void choose_bwd_data(ConvPlan& p, DType dtype, const void* w, const void* dy, void* dx) {
   std::lock_guard<std::mutex> lock(g_cache_mu);
   if (p.has_bwd_data) return;
+  check_not_capturing("backward-data");
+  const size_t limit = workspace_limit();
+  DeviceBuffer ws(limit);
   cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
   int count = 0;
-  UFLOW_CUDNN_CHECK(cudnnGetConvolutionBackwardDataAlgorithm_v7(
-      cudnn(), p.w, p.y, p.conv, p.x, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count, perf));
-  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, "backward-data");
+  UFLOW_CUDNN_CHECK(cudnnFindConvolutionBackwardDataAlgorithmEx(
+      cudnn(), p.w, w, p.y, dy, p.conv, p.x, dx, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count,
+      perf, ws.get(), ws.size()));
+  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, limit, "backward-data");
   p.bwd_data = best.algo;
-  UFLOW_CUDNN_CHECK(cudnnGetConvolutionBackwardDataWorkspaceSize(cudnn(), p.w, p.y, p.conv, p.x,
-                                                                 p.bwd_data, &p.bwd_data_ws));
+  p.bwd_data_ws = best.memory;
   p.has_bwd_data = true;
 }
 
-void choose_bwd_filter(ConvPlan& p, DType dtype) {
+void choose_bwd_filter(ConvPlan& p, DType dtype, const void* x, const void* dy, void* dw) {
   std::lock_guard<std::mutex> lock(g_cache_mu);
   if (p.has_bwd_filter) return;
+  check_not_capturing("backward-filter");
+  const size_t limit = workspace_limit();
+  DeviceBuffer ws(limit);
   cudnnConvolutionBwdFilterAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
   int count = 0;
-  UFLOW_CUDNN_CHECK(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
-      cudnn(), p.x, p.y, p.conv, p.w, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count, perf));
-  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, "backward-filter");
+  UFLOW_CUDNN_CHECK(cudnnFindConvolutionBackwardFilterAlgorithmEx(
+      cudnn(), p.x, x, p.y, dy, p.conv, p.w, dw, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count,
+      perf, ws.get(), ws.size()));
+  const auto& best = pick(perf, count, p.tf32, dtype == DType::f32, limit, "backward-filter");
   p.bwd_filter = best.algo;
-  UFLOW_CUDNN_CHECK(cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnn(), p.x, p.y, p.conv, p.w,
-                                                                   p.bwd_filter, &p.bwd_filter_ws));
+  p.bwd_filter_ws = best.memory;
   p.has_bwd_filter = true;
 }
-
-// Scratch memory for one cuDNN call; released to the cache once queued work is done with it
-// (the single stream orders any later reuse after this call).
-class Workspace {
- public:
-  explicit Workspace(size_t n) : n_(n), p_(n ? allocate(n) : nullptr) {}
-  ~Workspace() {
-    if (p_) release(p_, n_);
-  }
-  Workspace(const Workspace&) = delete;
-  Workspace& operator=(const Workspace&) = delete;
-  void* get() const { return p_; }
-  size_t size() const { return n_; }
-
- private:
-  size_t n_;
-  void* p_;
-};
 
 // cuDNN takes float scaling factors for float data and double ones for double data.
 template <typename Fn>
@@ -222,10 +229,10 @@ Tensor expanded_grad(const Tensor& dy, const ConvPlan& p, const Conv2dGeometry& 
 void CudaBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w,
                                  const Tensor& bias, const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, x.dtype());
-  choose_fwd(p, x.dtype());
   const bool crop = needs_crop(p, g);
   Tensor out = crop ? Tensor::empty({g.n, g.o, p.yh, p.yw}, x.dtype(), x.device()) : y;
-  Workspace ws(p.fwd_ws);
+  choose_fwd(p, x.dtype(), x.raw_data(), w.raw_data(), out.raw_data());
+  DeviceBuffer ws(p.fwd_ws);
   with_scalars(x.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionForward(cudnn(), one, p.x, x.raw_data(), p.w, w.raw_data(),
                                               p.conv, p.fwd, ws.get(), ws.size(), zero, p.y,
@@ -240,9 +247,9 @@ void CudaBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor&
 void CudaBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
                                         const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, dy.dtype());
-  choose_bwd_data(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);
-  Workspace ws(p.bwd_data_ws);
+  choose_bwd_data(p, dy.dtype(), w.raw_data(), dy_full.raw_data(), dx.raw_data());
+  DeviceBuffer ws(p.bwd_data_ws);
   with_scalars(dy.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionBackwardData(cudnn(), one, p.w, w.raw_data(), p.y,
                                                    dy_full.raw_data(), p.conv, p.bwd_data, ws.get(),
@@ -253,9 +260,9 @@ void CudaBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, cons
 void CudaBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
                                          const Conv2dGeometry& g) const {
   ConvPlan& p = plan_for(g, dy.dtype());
-  choose_bwd_filter(p, dy.dtype());
   const Tensor dy_full = expanded_grad(dy, p, g);
-  Workspace ws(p.bwd_filter_ws);
+  choose_bwd_filter(p, dy.dtype(), x.raw_data(), dy_full.raw_data(), dw.raw_data());
+  DeviceBuffer ws(p.bwd_filter_ws);
   with_scalars(dy.dtype(), [&](const void* one, const void* zero) {
     UFLOW_CUDNN_CHECK(cudnnConvolutionBackwardFilter(
         cudnn(), one, p.x, x.raw_data(), p.y, dy_full.raw_data(), p.conv, p.bwd_filter, ws.get(),

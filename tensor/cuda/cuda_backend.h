@@ -22,7 +22,7 @@ class CudaBackend final : public ElementwiseBackend<CudaLoop> {
                    double std) const override;
   void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
               int64_t K) const override;
-  void argmax(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K) const override;
+  void argmax(int64_t* out, const Tensor& x, int64_t A, int64_t R, int64_t K) const override;
   void var(const Tensor& out, const Tensor& x, int64_t A, int64_t R, int64_t K,
            int64_t correction) const override;
   void gemm(const GemmArgs& args) const override;
@@ -58,6 +58,8 @@ class CudaBackend final : public ElementwiseBackend<CudaLoop> {
                               const CouplingSpec& spec) const override;
   void coupling_log_scale_sum_backward(const Tensor& da, const Tensor& grad, const Tensor& a,
                                        const CouplingSpec& spec) const override;
+  void adam_update(const std::vector<kernels::AdamTensors>& groups,
+                   const AdamStepArgs& args) const override;
   void interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
                     const InterpTable& t) const override;
   void permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n, int64_t inner,

@@ -14,8 +14,9 @@ void CudaBackend::gemm(const GemmArgs& g) const {
                   g.a.ld <= INT_MAX && g.b.ld <= INT_MAX && g.ldc <= INT_MAX,
               "gemm: dimensions exceed the 32-bit cuBLAS interface");
   cublasHandle_t h = cublas();
-  const bool tf32 = g.dtype == DType::f32 && allow_tf32();
-  UFLOW_CUBLAS_CHECK(cublasSetMathMode(h, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
+  const Precision mode = g.dtype == DType::f32 ? precision() : Precision::fp32;
+  UFLOW_CUBLAS_CHECK(cublasSetMathMode(
+      h, mode == Precision::tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
   // Read column-major, a row-major buffer holds the transpose of its matrix, which is exactly
   // what Cᵀ = Bᵀ·Aᵀ needs; so each operand keeps its own stored-layout flag.
   const cublasOperation_t op_a = g.a.trans ? CUBLAS_OP_T : CUBLAS_OP_N;
@@ -23,6 +24,16 @@ void CudaBackend::gemm(const GemmArgs& g) const {
   const int m = static_cast<int>(g.m), n = static_cast<int>(g.n), k = static_cast<int>(g.k);
   const int lda = static_cast<int>(g.a.ld), ldb = static_cast<int>(g.b.ld);
   const int ldc = static_cast<int>(g.ldc), batch = static_cast<int>(g.batch);
+  if (mode == Precision::bf16) {
+    // f32 in and out; cuBLAS rounds the inputs to bf16 for the tensor cores and accumulates
+    // in f32 (tensor/cuda/math_mode.h).
+    const float alpha = static_cast<float>(g.alpha), beta = static_cast<float>(g.beta);
+    UFLOW_CUBLAS_CHECK(cublasGemmStridedBatchedEx(
+        h, op_b, op_a, n, m, k, &alpha, g.b.data, CUDA_R_32F, ldb, g.b.batch_stride, g.a.data,
+        CUDA_R_32F, lda, g.a.batch_stride, &beta, g.c, CUDA_R_32F, ldc, g.batch_stride_c, batch,
+        CUBLAS_COMPUTE_32F_FAST_16BF, CUBLAS_GEMM_DEFAULT));
+    return;
+  }
   dispatch_dtype(g.dtype, [&]<typename T>() {
     const T alpha = static_cast<T>(g.alpha), beta = static_cast<T>(g.beta);
     const T* a = static_cast<const T*>(g.a.data);

@@ -3,7 +3,7 @@
 // no atomics, deterministic, and the same accumulation order as the CPU.
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/cuda_backend.h"
-#include "tensor/cuda/runtime.h"
+#include "tensor/cuda/device_tables.h"
 
 namespace uflow::cuda {
 namespace {
@@ -29,19 +29,14 @@ __global__ void interp_apply_kernel(T* y, const T* x, const int64_t* row, const 
 
 void CudaBackend::interp_apply(const Tensor& y, const Tensor& x, int64_t outer, int64_t inner,
                                const InterpTable& t) const {
-  // row and col travel together as raw int64 bytes in one device buffer (8-byte elements).
-  const int64_t n_row = t.n_out + 1, n_col = static_cast<int64_t>(t.col.size());
-  Tensor index = Tensor::empty({n_row + n_col}, DType::f64, Device::cuda);
-  int64_t* d_index = static_cast<int64_t*>(index.raw_data());
-  copy_bytes(d_index, Device::cuda, t.row.data(), Device::cpu, n_row * sizeof(int64_t));
-  if (n_col > 0)
-    copy_bytes(d_index + n_row, Device::cuda, t.col.data(), Device::cpu, n_col * sizeof(int64_t));
-  const Tensor weight =
-      Tensor::from_vector(t.weight, {n_col}, x.dtype(), Device::cuda);  // exact: see the table
+  // The taps are uploaded once per distinct table (tensor/cuda/device_tables.h); the weights
+  // in the tensor's dtype (exact: see the table).
+  const int64_t* row = device_table(t.row);
+  const int64_t* col = device_table(t.col);
   dispatch_dtype(x.dtype(), [&]<typename T>() {
+    const T* weight = device_table(std::vector<T>(t.weight.begin(), t.weight.end()));
     interp_apply_kernel<<<grid_for(y.numel()), 256, 0, stream()>>>(
-        y.data<T>(), x.data<T>(), d_index, d_index + n_row, weight.data<T>(), outer, t.n_in,
-        t.n_out, inner);
+        y.data<T>(), x.data<T>(), row, col, weight, outer, t.n_in, t.n_out, inner);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }

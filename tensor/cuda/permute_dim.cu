@@ -1,8 +1,7 @@
 // Gather along one dim by a permutation, on the GPU.
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/cuda_backend.h"
-#include "tensor/cuda/runtime.h"
-#include "tensor/ops.h"
+#include "tensor/cuda/device_tables.h"
 
 namespace uflow::cuda {
 namespace {
@@ -24,14 +23,12 @@ __global__ void permute_dim_kernel(T* out, const T* x, const int64_t* perm, int6
 
 void CudaBackend::permute_dim(const Tensor& out, const Tensor& x, int64_t outer, int64_t n,
                               int64_t inner, const std::vector<int64_t>& perm) const {
-  // The index list travels as a small device tensor (f64 storage reinterpreted is avoided:
-  // the bytes are copied as raw int64).
-  Tensor idx = Tensor::empty({n}, DType::f64, Device::cuda);
-  copy_bytes(idx.raw_data(), Device::cuda, perm.data(), Device::cpu, n * sizeof(int64_t));
+  // The index list is uploaded once per distinct permutation (tensor/cuda/device_tables.h).
+  const int64_t* idx = device_table(perm);
   const int64_t total = outer * n * inner;
   dispatch_dtype(x.dtype(), [&]<typename T>() {
-    permute_dim_kernel<<<grid_for(total), 256, 0, stream()>>>(
-        out.data<T>(), x.data<T>(), static_cast<const int64_t*>(idx.raw_data()), outer, n, inner);
+    permute_dim_kernel<<<grid_for(total), 256, 0, stream()>>>(out.data<T>(), x.data<T>(), idx,
+                                                              outer, n, inner);
   });
   UFLOW_CUDA_CHECK_LAUNCH();
 }

@@ -1,10 +1,6 @@
-// CUDA runtime: device query with a one-time CPU fallback notice, one stream, library handles
-// and a caching allocator. Freed blocks go to per-size free lists and are reused, so a
-// training step in steady state makes no cudaMalloc/cudaFree calls.
+// CUDA runtime: device query, one stream, library handles bound to it, and the caching
+// allocator (tensor/caching_allocator.h) on cudaMalloc/cudaFree.
 #include <cstdio>
-#include <map>
-#include <mutex>
-#include <unordered_map>
 
 #include "tensor/cuda/check.h"
 #include "tensor/cuda/runtime.h"
@@ -12,23 +8,25 @@
 namespace uflow::cuda {
 namespace {
 
-struct Allocator {
-  std::mutex mu;
-  std::multimap<size_t, void*> free_blocks;  // rounded size -> block
-  std::unordered_map<void*, size_t> sizes;   // block -> rounded size (live blocks)
-  AllocatorStats stats;
+// cudaMalloc is not stream-ordered, so stream capture forbids it by default; the allocator's
+// blocks are not part of any graph (they outlive it in the graph's private pool), so it may run
+// while a capture records the stream. (PyTorch's caching allocator does the same.)
+class CudaMemory final : public DeviceMemorySource {
+ public:
+  void* malloc(size_t nbytes) override {
+    cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+    cudaThreadExchangeStreamCaptureMode(&mode);
+    void* p = nullptr;
+    const cudaError_t err = cudaMalloc(&p, nbytes);
+    cudaThreadExchangeStreamCaptureMode(&mode);
+    if (err != cudaSuccess) {
+      cudaGetLastError();  // out of memory is reported by the allocator, not left sticky
+      return nullptr;
+    }
+    return p;
+  }
+  void free(void* ptr) override { cudaFree(ptr); }
 };
-
-Allocator& allocator() {
-  static Allocator* a = new Allocator();  // never destroyed: outlives static tensors
-  return *a;
-}
-
-// Small sizes round to 512 bytes, large ones to 2 MiB, so near sizes share blocks.
-size_t round_size(size_t n) {
-  const size_t q = n < (1u << 20) ? 512 : (2u << 20);
-  return (n + q - 1) / q * q;
-}
 
 // CUDA versions are encoded as 1000·major + 10·minor.
 std::string version_str(int v) {
@@ -53,8 +51,8 @@ GpuStatus gpu_status() {
     if (err == cudaErrorInsufficientDriver)
       return GpuStatus{
           GpuState::unusable,
-          detail::concat("the CUDA driver supports CUDA ", version_str(driver),
-                         " but this build's runtime needs CUDA ", version_str(runtime))};
+          detail::concat("the NVIDIA driver is too old for this build: it supports CUDA ",
+                         version_str(driver), ", this build needs CUDA ", version_str(runtime))};
     return GpuStatus{GpuState::unusable,
                      detail::concat("CUDA cannot use the GPU: ", cudaGetErrorName(err), " (",
                                     cudaGetErrorString(err), ")")};
@@ -63,14 +61,14 @@ GpuStatus gpu_status() {
 }
 
 bool available() {
-  static const bool ok = [] {
-    const GpuStatus status = gpu_status();
-    if (status.state == GpuState::usable) return true;
-    std::fprintf(stderr, "uflow: no usable CUDA GPU (%s); running on the CPU\n",
-                 status.reason.c_str());
-    return false;
-  }();
+  static const bool ok = gpu_status().state == GpuState::usable;  // asked on every allocation
   return ok;
+}
+
+CachingAllocator& caching_allocator() {
+  static CudaMemory* memory = new CudaMemory();
+  static CachingAllocator* a = new CachingAllocator(*memory);  // never destroyed: outlives
+  return *a;                                                   // static tensors
 }
 
 cudaStream_t stream() {
@@ -83,11 +81,20 @@ cudaStream_t stream() {
   return s;
 }
 
+// cuBLAS's own workspace would be allocated inside library calls, which a graph capture
+// forbids; a fixed one from our allocator (32 MiB, what NVIDIA advises for Hopper) avoids it.
+constexpr size_t kCublasWorkspace = size_t{32} << 20;
+
 cublasHandle_t cublas() {
   static cublasHandle_t h = [] {
     cublasHandle_t handle;
     UFLOW_CUBLAS_CHECK(cublasCreate(&handle));
     UFLOW_CUBLAS_CHECK(cublasSetStream(handle, stream()));
+    UFLOW_CUBLAS_CHECK(cublasSetWorkspace(handle, allocate(kCublasWorkspace), kCublasWorkspace));
+    // The single-stream invariant of the allocator (tensor/caching_allocator.h).
+    cudaStream_t bound = nullptr;
+    UFLOW_CUBLAS_CHECK(cublasGetStream(handle, &bound));
+    UFLOW_CHECK(bound == stream(), "cuBLAS handle is not bound to the library stream");
     return handle;
   }();
   return h;
@@ -98,6 +105,9 @@ cudnnHandle_t cudnn() {
     cudnnHandle_t handle;
     UFLOW_CUDNN_CHECK(cudnnCreate(&handle));
     UFLOW_CUDNN_CHECK(cudnnSetStream(handle, stream()));
+    cudaStream_t bound = nullptr;
+    UFLOW_CUDNN_CHECK(cudnnGetStream(handle, &bound));
+    UFLOW_CHECK(bound == stream(), "cuDNN handle is not bound to the library stream");
     return handle;
   }();
   return h;
@@ -105,46 +115,13 @@ cudnnHandle_t cudnn() {
 
 void* allocate(size_t nbytes) {
   UFLOW_CHECK(available(), "CUDA tensor requested but no usable GPU is present");
-  Allocator& a = allocator();
-  const size_t sz = round_size(nbytes);
-  std::lock_guard<std::mutex> lock(a.mu);
-  auto it = a.free_blocks.lower_bound(sz);
-  // Reuse a cached block unless it is much larger than asked (avoids pinning huge blocks).
-  if (it != a.free_blocks.end() && it->first <= 2 * sz) {
-    void* p = it->second;
-    a.stats.cached_bytes -= it->first;
-    a.stats.in_use_bytes += it->first;
-    a.sizes[p] = it->first;
-    a.free_blocks.erase(it);
-    return p;
-  }
-  void* p = nullptr;
-  cudaError_t err = cudaMalloc(&p, sz);
-  if (err != cudaSuccess) {
-    // Out of memory with a full cache: give the cache back and try once more.
-    cudaGetLastError();
-    for (auto& [s, blk] : a.free_blocks) cudaFree(blk);
-    a.free_blocks.clear();
-    a.stats.cached_bytes = 0;
-    UFLOW_CUDA_CHECK(cudaMalloc(&p, sz));
-  }
-  ++a.stats.device_mallocs;
-  a.stats.in_use_bytes += sz;
-  a.sizes[p] = sz;
-  return p;
+  return caching_allocator().allocate(nbytes);
 }
 
+// A block released while kernels that read it are still queued is safe to hand out again:
+// whatever reuses it is queued after them on the same stream (tensor/caching_allocator.h).
 void release(void* ptr, size_t) {
-  Allocator& a = allocator();
-  std::lock_guard<std::mutex> lock(a.mu);
-  auto it = a.sizes.find(ptr);
-  if (it == a.sizes.end()) return;
-  // Kernels queued on the single stream that still read this block run before any kernel that
-  // reuses it, so no synchronisation is needed here.
-  a.free_blocks.emplace(it->second, ptr);
-  a.stats.in_use_bytes -= it->second;
-  a.stats.cached_bytes += it->second;
-  a.sizes.erase(it);
+  caching_allocator().release(ptr);
 }
 
 void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size_t nbytes) {
@@ -153,25 +130,34 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size
       dst_dev == Device::cuda
           ? (src_dev == Device::cuda ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
           : (src_dev == Device::cuda ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
+  UFLOW_CHECK(kind == cudaMemcpyDeviceToDevice || !capturing(),
+              "a copy between host and GPU inside a CUDA graph capture (it waits for the device)");
   UFLOW_CUDA_CHECK(cudaMemcpyAsync(dst, src, nbytes, kind, stream()));
   if (kind != cudaMemcpyDeviceToDevice) UFLOW_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
 
 void synchronize() {
-  if (available()) UFLOW_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  if (!available()) return;
+  UFLOW_CHECK(!capturing(), "synchronize() inside a CUDA graph capture");
+  UFLOW_CUDA_CHECK(cudaStreamSynchronize(stream()));
 }
 
 AllocatorStats allocator_stats() {
-  std::lock_guard<std::mutex> lock(allocator().mu);
-  return allocator().stats;
+  return caching_allocator().stats();
 }
 
 void empty_cache() {
-  Allocator& a = allocator();
-  std::lock_guard<std::mutex> lock(a.mu);
-  for (auto& [s, blk] : a.free_blocks) cudaFree(blk);
-  a.free_blocks.clear();
-  a.stats.cached_bytes = 0;
+  caching_allocator().empty_cache();
+}
+
+MemoryInfo memory_info() {
+  MemoryInfo m;
+  if (available()) UFLOW_CUDA_CHECK(cudaMemGetInfo(&m.free_bytes, &m.total_bytes));
+  return m;
+}
+
+bool capturing() {
+  return caching_allocator().capturing();
 }
 
 }  // namespace uflow::cuda

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "tensor/caching_allocator.h"
 #include "tensor/dtype.h"
 
 namespace uflow::cuda {
@@ -18,10 +19,11 @@ struct GpuStatus {
   std::string reason;  // one line saying why, empty when usable
 };
 GpuStatus gpu_status();
-// True when the build has CUDA and a usable GPU is present. The first call that finds none
-// prints one notice to stderr (with gpu_status().reason); later calls are silent.
+// True when the build has CUDA and a usable GPU is present. Silent: what to tell the user is
+// the command line's business (apps/commands/device_option.h).
 bool available();
-// Memory from the caching allocator (no cudaMalloc once the cache is warm).
+// Memory from the caching allocator (tensor/caching_allocator.h: no cudaMalloc once the cache
+// is warm; blocks are reused in the order of the library's one stream).
 void* allocate(size_t nbytes);
 void release(void* ptr, size_t nbytes);
 // Copies between any pair of devices; asynchronous on the library's stream when both
@@ -29,13 +31,16 @@ void release(void* ptr, size_t nbytes);
 void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, size_t nbytes);
 void synchronize();
 // Allocator statistics for tests and the bench.
-struct AllocatorStats {
-  size_t device_mallocs = 0;  // cudaMalloc calls so far
-  size_t cached_bytes = 0;    // bytes held in the free lists
-  size_t in_use_bytes = 0;
-};
+using AllocatorStats = CachingAllocatorStats;
 AllocatorStats allocator_stats();
 void empty_cache();
+// Free and total memory of the GPU (zeros without one).
+struct MemoryInfo {
+  size_t free_bytes = 0, total_bytes = 0;
+};
+MemoryInfo memory_info();
+// True while a CUDA graph capture (tensor/cuda/graph.h) is recording the library's stream.
+bool capturing();
 
 }  // namespace uflow::cuda
 

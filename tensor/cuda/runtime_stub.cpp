@@ -1,6 +1,7 @@
 // Runtime for builds without the CUDA backend: every tensor lives on the CPU.
 #include <cstdio>
 
+#include "tensor/cuda/graph.h"
 #include "tensor/cuda/runtime.h"
 
 namespace uflow::cuda {
@@ -9,11 +10,6 @@ GpuStatus gpu_status() {
   return {GpuState::not_built, "built without CUDA"};
 }
 bool available() {
-  static const bool noticed = [] {
-    std::fprintf(stderr, "uflow: built without CUDA; running on the CPU\n");
-    return true;
-  }();
-  (void)noticed;
   return false;
 }
 void* allocate(size_t) {
@@ -28,5 +24,20 @@ AllocatorStats allocator_stats() {
   return {};
 }
 void empty_cache() {}
+MemoryInfo memory_info() {
+  return {};
+}
+bool capturing() {
+  return false;
+}
+
+Graph::~Graph() = default;
+void Graph::reset() {}
+void Graph::capture(const std::function<void()>&) {
+  UFLOW_FAIL("CUDA graphs need a uflow build with the CUDA backend");
+}
+void Graph::replay() const {
+  UFLOW_FAIL("CUDA graphs need a uflow build with the CUDA backend");
+}
 
 }  // namespace uflow::cuda

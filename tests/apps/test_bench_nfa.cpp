@@ -11,7 +11,7 @@ TEST_CASE("the NFA bench times both variants on standard normal latents") {
   CHECK(r.block_ms > 0);
   CHECK(r.tree_maps_ms > 0);
   CHECK(r.block_maps_ms > 0);
-  // N(0, 1) latents at the MS-CaiT shapes: nothing to detect (uflow-reference.md §7.1).
+  // N(0, 1) latents at the MS-CaiT shapes: nothing to detect (docs/nfa.md §2.2).
   CHECK(r.tree_detected == 0);
   CHECK(r.block_detected == 0);
 }

@@ -239,34 +239,13 @@ TEST_CASE("a checkpoint without checksums (older uflow, h5py) loads with a note"
 }
 
 TEST_CASE("the trainer stops at the first update that makes a parameter non-finite") {
-  const fs::path data = test::tiny_category("diverge");
-
-  // An absurd learning rate (the command refuses it; the library is called directly) turns the
-  // first update into ±Inf parameters while the loss before it was finite.
-  auto flow = app::build_flow(tiny_spec());
-  AdamOptions ao;
-  ao.lr = 1e300;
-  Adam adam(flow->parameters(), ao);
-  app::FeatureSet features;
-  features.scales = {kernels::rand_normal({4, 192, 4, 4}, 1, 0),
-                     kernels::rand_normal({4, 192, 2, 2}, 2, 0)};
-  features.rows = 4;
-  app::TrainOptions opt;
-  opt.epochs = 2;
-  opt.batch = 4;
-  opt.base_lr = 1e300;
-  int epochs_done = 0;
-  const std::string msg = error_of([&] {
-    app::train_flow(*flow, adam, features, opt, 0, [&](const app::EpochStats&) {
-      ++epochs_done;
-      return true;
-    });
-  });
-  CHECK(msg.rfind("training diverged at epoch 1, update 1: parameter '", 0) == 0);
-  CHECK(msg.find("' is not finite; try a lower --lr") != std::string::npos);
-  CHECK(epochs_done == 0);
+  const test::DivergedTraining r = test::train_with_absurd_lr(Device::cpu);
+  CHECK(r.error.rfind("training diverged at epoch 1, update 1: parameter '", 0) == 0);
+  CHECK(r.error.find("' is not finite; try a lower --lr") != std::string::npos);
+  CHECK(r.epochs_reached == 0);
 
   // End to end: a resumed run that diverges keeps the checkpoint it started from, and says so.
+  const fs::path data = test::tiny_category("diverge");
   app::TrainRequest req = test::tiny_request(data, scratch("diverge_run") / "run", 1);
   app::run_training(req);
   const std::string ckpt = req.out + "/checkpoint.h5";

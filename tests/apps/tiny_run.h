@@ -6,7 +6,10 @@
 #include <string>
 
 #include "apps/commands/train_command.h"
+#include "apps/model/trainer.h"
 #include "apps_test_util.h"
+#include "tensor/ops.h"
+#include "test_util.h"
 
 namespace uflow::test {
 
@@ -36,6 +39,39 @@ inline app::TrainRequest tiny_request(const std::filesystem::path& data,
   r.train.epochs = epochs;
   r.train.batch = 4;
   r.checkpoint_every = 1;
+  return r;
+}
+
+struct DivergedTraining {
+  std::string error;       // the trainer's error ("<no error>" when it finished)
+  int epochs_reached = 0;  // epochs whose callback (which writes checkpoints) ran
+};
+
+// Two epochs of one update each on random tiny features with an absurd learning rate (the
+// command refuses it; the library is called directly): the first update turns parameters into
+// ±Inf while the loss before it was finite, so only a check of the parameters catches it.
+inline DivergedTraining train_with_absurd_lr(Device device) {
+  auto flow = app::build_flow(tiny_spec());
+  flow->to(device);
+  AdamOptions ao;
+  ao.lr = 1e300;
+  Adam adam(flow->parameters(), ao);
+  app::FeatureSet features;
+  features.scales = {kernels::rand_normal({4, 192, 4, 4}, 1, 0),
+                     kernels::rand_normal({4, 192, 2, 2}, 2, 0)};
+  features.rows = 4;
+  app::TrainOptions opt;
+  opt.epochs = 2;
+  opt.batch = 4;
+  opt.base_lr = 1e300;
+  opt.device = device;
+  DivergedTraining r;
+  r.error = error_of([&] {
+    app::train_flow(*flow, adam, features, opt, 0, [&](const app::EpochStats&) {
+      ++r.epochs_reached;
+      return true;
+    });
+  });
   return r;
 }
 

@@ -12,7 +12,7 @@
 using namespace uflow::contrario;
 
 TEST_CASE("chi2(1) quantiles") {
-  // uflow-reference.md §7.2 and scipy.stats.chi2.ppf(p, 1).
+  // docs/nfa.md §3 and scipy.stats.chi2.ppf(p, 1).
   CHECK(std::fabs(chi2_1_quantile(0.9) - 2.7055434541) <= 1e-10);
   CHECK(std::fabs(chi2_1_quantile(0.5) - 0.4549364231) <= 1e-10);
   CHECK(std::fabs(chi2_1_quantile(0.9) - 2.705543454095404) <= 1e-12);
@@ -28,7 +28,7 @@ TEST_CASE("strict binomial tails, n = 25 and n = 9, q = 0.1") {
   // q as the block NFA computes it, 1 - 0.9.
   const std::vector<double> t25 = binomial_tail_log10_table(25, 1.0 - 0.9);
   REQUIRE(t25.size() == 26);
-  // uflow-reference.md §7.2, 4 decimals.
+  // docs/nfa.md §3, 4 decimals.
   const std::pair<int, double> doc25[] = {{0, -0.0324}, {3, -0.6263},  {6, -2.0234},
                                           {9, -4.1025}, {12, -6.7903}, {24, -25.0000}};
   for (const auto& [k, v] : doc25) CHECK(std::fabs(t25[k] - v) <= 6e-5);

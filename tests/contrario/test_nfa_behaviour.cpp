@@ -1,5 +1,5 @@
 // Behaviour of the tree NFA at the MS-CaiT latent shapes (816×28×28 and 192×14×14 → 256×256),
-// as described in uflow-reference.md §7.1: standard normal latents give no detection, a 3×3
+// as described in docs/nfa.md §2.2: standard normal latents give no detection, a 3×3
 // patch scaled by 1.5 is found, and N(0, 0.95²) latents flag the whole map with the reference
 // behaviour but nothing with the guard. The latents come from the library's Philox generator;
 // the reference implementation, run on the same latents, gives the figures quoted below.

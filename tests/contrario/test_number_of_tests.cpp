@@ -1,4 +1,4 @@
-// log10 of the tree NFA's number of tests against uflow-reference.md §7.1 step 6.
+// log10 of the tree NFA's number of tests against docs/nfa.md §2.1.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -16,7 +16,7 @@ double tests_of(std::vector<int64_t> sizes) {
 }  // namespace
 
 TEST_CASE("log10 N_tests matches the reference values to 1e-5") {
-  // The reference document's values; [784, 196] is quoted after the original's float32
+  // The values of docs/nfa.md §2.1; [784, 196] is quoted after the original's float32
   // rounding (mpmath at 40 digits gives 476.9237108557), the others at double precision.
   CHECK(std::fabs(tests_of({784, 196}) - 476.923706) <= 1e-5);
   CHECK(std::fabs(tests_of({784}) - 476.923711) <= 1e-5);

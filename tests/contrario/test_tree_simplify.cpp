@@ -1,4 +1,4 @@
-// The prune and merge procedures on hand-made trees (uflow-reference.md §7.1 step 4).
+// The prune and merge procedures on hand-made trees (docs/nfa.md §2 step 4).
 #include <doctest/doctest.h>
 
 #include <cstdint>

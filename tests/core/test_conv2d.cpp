@@ -115,15 +115,17 @@ TEST_CASE("conv2d against the convolution by definition") {
     bool same, bias;
   };
   const std::vector<Case> cases = {
-      {{3, 4, 7, 6}, {6, 4, 3, 3}, 1, 1, 1, false, true},   // batch > 1: parallel over samples
-      {{2, 4, 7, 6}, {4, 2, 3, 3}, 2, 1, 2, false, true},   // stride 2 with groups
-      {{2, 6, 5, 5}, {6, 1, 3, 3}, 1, 1, 6, false, false},  // depthwise
-      {{2, 3, 5, 4}, {5, 3, 1, 1}, 1, 0, 1, false, true},   // pointwise: no im2col
-      {{2, 3, 5, 4}, {5, 3, 1, 1}, 2, 0, 1, false, false},  // strided 1x1 still unfolds
-      {{2, 2, 6, 5}, {3, 2, 4, 2}, 1, 0, 1, true, true},    // 'same', even kernel
-      {{1, 2, 6, 7}, {2, 2, 5, 3}, 1, 0, 1, true, false},   // 'same', odd kernel
-      {{2, 3, 8, 8}, {4, 3, 3, 3}, 3, 2, 1, false, true},   // stride 3, pad 2
-      {{1, 2, 3, 3}, {2, 2, 3, 3}, 1, 0, 1, false, true},   // kernel the size of the input
+      {{3, 4, 7, 6}, {6, 4, 3, 3}, 1, 1, 1, false, true},       // batch > 1: parallel over samples
+      {{2, 4, 7, 6}, {4, 2, 3, 3}, 2, 1, 2, false, true},       // stride 2 with groups
+      {{2, 6, 5, 5}, {6, 1, 3, 3}, 1, 1, 6, false, false},      // depthwise
+      {{2, 3, 5, 4}, {5, 3, 1, 1}, 1, 0, 1, false, true},       // pointwise: no im2col
+      {{2, 3, 5, 4}, {5, 3, 1, 1}, 2, 0, 1, false, false},      // strided 1x1 still unfolds
+      {{2, 2, 6, 5}, {3, 2, 4, 2}, 1, 0, 1, true, true},        // 'same', even kernel
+      {{1, 2, 6, 7}, {2, 2, 5, 3}, 1, 0, 1, true, false},       // 'same', odd kernel
+      {{2, 3, 8, 8}, {4, 3, 3, 3}, 3, 2, 1, false, true},       // stride 3, pad 2
+      {{1, 2, 3, 3}, {2, 2, 3, 3}, 1, 0, 1, false, true},       // kernel the size of the input
+      {{2, 16, 16, 16}, {16, 16, 3, 3}, 1, 1, 1, false, true},  // wide: batch in one GEMM
+      {{11, 64, 64, 64}, {8, 64, 3, 3}, 1, 1, 1, false, true},  // wide, in two chunks
   };
   for (DType dt : {DType::f64, DType::f32}) {
     const double tol = dt == DType::f64 ? 1e-12 : 3e-5;
@@ -184,8 +186,8 @@ double dot(const Tensor& a, const Tensor& b) {
 
 TEST_CASE("conv2d backward passes are the adjoints of the forward (dot-product test)") {
   // For y = conv(x, w), linear in each argument: <conv(x, w), g> = <x, dX(g)> = <w, dW(g)>.
-  // The larger shapes run one big GEMM per sample (the threaded im2col/col2im path), the
-  // smaller ones spread samples over threads.
+  // The larger ungrouped shapes run one GEMM per chunk of samples (the wide layout), the
+  // grouped one a big GEMM per sample, the smaller ones spread samples over threads.
   struct Case {
     Shape x, w;
     Conv2dOptions o;
@@ -197,10 +199,14 @@ TEST_CASE("conv2d backward passes are the adjoints of the forward (dot-product t
       {{2, 64, 12, 12}, {64, 64, 1, 1}, opts(1, 0)},
       {{3, 4, 6, 5}, {6, 2, 3, 3}, opts(2, 1, 2)},
       {{3, 4, 6, 5}, {6, 4, 2, 2}, opts(1, 0, 1, true)},
+      {{11, 64, 64, 64}, {8, 64, 3, 3}, opts(1, 1)},  // the wide layout in two chunks
   };
   for (DType dt : {DType::f64, DType::f32}) {
     const double tol = dt == DType::f64 ? 1e-10 : 2e-4;
     for (const Case& c : cases) {
+      // The two-chunk case sums ~10^8 products that cancel down to ~0.1: float32 rounding
+      // alone exceeds the tolerance there, so it is checked in float64 only.
+      if (dt == DType::f32 && c.x[0] > 10) continue;
       CAPTURE(shape_str(c.x));
       CAPTURE(shape_str(c.w));
       Tensor x = seq(c.x, 0.37, 0.1, dt), w = cos_seq(c.w, 0.91, 0.5, dt);

@@ -10,6 +10,14 @@ namespace uflow::test {
 
 using ParityFn = std::function<Tensor(const std::vector<Tensor>&)>;
 
+// A copy on the GPU / on the host.
+inline Tensor gpu(const Tensor& t) {
+  return kernels::to_device(t, Device::cuda);
+}
+inline Tensor host(const Tensor& t) {
+  return kernels::to_device(t, Device::cpu);
+}
+
 inline Tensor random_input(const Shape& s, uint64_t seed, DType dt) {
   return kernels::rand_uniform(s, seed, 0, -1.0, 1.0, dt);
 }

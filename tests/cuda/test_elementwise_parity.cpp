@@ -2,9 +2,11 @@
 // and gradients of a small graph computed on each device.
 #include <functional>
 
-#include "test_util.h"
+#include "cuda_parity_util.h"
 
 using namespace uflow;
+using uflow::test::gpu;
+using uflow::test::host;
 
 namespace {
 
@@ -17,12 +19,6 @@ Tol tol_for(DType dt) {
 
 Tensor cpu_rand(const Shape& s, uint64_t seed, double lo, double hi, DType dt) {
   return kernels::rand_uniform(s, seed, 0, lo, hi, dt);
-}
-Tensor gpu(const Tensor& t) {
-  return kernels::to_device(t, Device::cuda);
-}
-Tensor host(const Tensor& t) {
-  return kernels::to_device(t, Device::cpu);
 }
 
 // Runs f on CPU inputs and on their CUDA copies and compares.

@@ -1,9 +1,12 @@
 // CPU vs CUDA for matmul, linear, conv2d, softmax, log_softmax and layer_norm: outputs and
-// the gradients of every input, in f32 and f64, on random inputs. Skipped without a GPU.
+// the gradients of every input, in f32 and f64, on random inputs; plus LayerNorm at CaiT's 768
+// columns and the convolutions of the flow at their real shapes (408 -> 816 channels, 28×28,
+// batch 16, k = 3 and 1: forward, input and weight gradients). Skipped without a GPU.
 #include <functional>
 
 #include "core/nn_test_util.h"
 #include "cuda_parity_util.h"
+#include "model_parity.h"
 #include "tensor/cuda/math_mode.h"
 
 using namespace uflow;
@@ -138,5 +141,50 @@ TEST_CASE("CUDA layer_norm matches the CPU (output, saved statistics, gradients)
         kernels::layer_norm(kernels::to_device(x, Device::cuda), 1, Tensor(), Tensor(), 1e-5);
     CHECK_CLOSE(g.mean, c.mean, tol_for(dt), tol_for(dt));
     CHECK_CLOSE(g.rstd, c.rstd, tol_for(dt), tol_for(dt));
+  }
+}
+
+TEST_CASE("CUDA layer_norm at 768 columns (cait_m48) matches the CPU") {
+  UFLOW_REQUIRE_CUDA_OR_SKIP();
+  for (DType dt : {DType::f32, DType::f64})
+    check_parity(
+        [](const std::vector<Tensor>& in) { return layer_norm(in[0], 1, in[1], in[2], 1e-6); },
+        {kernels::affine_scalar(random_input({2, 784, 768}, 11, dt), 3.0, 0.2),
+         random_input({768}, 12, dt), random_input({768}, 13, dt)},
+        tol_for(dt) * 5, tol_for(dt) * 5);
+}
+
+TEST_CASE(
+    "CUDA conv2d at the flow's shapes matches the CPU (408 -> 816 and 408 -> 408, k 3 and 1)") {
+  UFLOW_REQUIRE_CUDA_OR_SKIP();
+  REQUIRE_FALSE(cuda::allow_tf32());
+  struct Case {
+    int64_t in, out, k;
+  };
+  for (const Case c :
+       {Case{408, 816, 3}, Case{408, 408, 3}, Case{408, 816, 1}, Case{408, 408, 1}}) {
+    CAPTURE(c.out);
+    CAPTURE(c.k);
+    Conv2dOptions o;
+    o.pad_h = o.pad_w = c.k / 2;
+    const test::ParitySide gpu{Device::cuda, DType::f32}, cpu{Device::cpu, DType::f32};
+    // Weights at 1/√fan_in keep the outputs O(1), as in the flow.
+    const double wscale = 1.0 / std::sqrt(static_cast<double>(c.in * c.k * c.k));
+    auto run = [&](const test::ParitySide& s) {
+      Tensor x = test::side_leaf({16, c.in, 28, 28}, 21, s);
+      Tensor w =
+          kernels::affine_scalar(test::side_input({c.out, c.in, c.k, c.k}, 22, s), wscale, 0);
+      Tensor b = test::side_input({c.out}, 23, s);
+      w.set_requires_grad(true);
+      b.set_requires_grad(true);
+      Tensor y = conv2d(x, w, b, o);
+      backward(y, test::side_input(y.shape(), 24, s));
+      return std::vector<Tensor>{y, x.grad(), w.grad(), b.grad()};
+    };
+    const std::vector<Tensor> g = run(gpu), r = run(cpu);
+    test::ParityReport rep;
+    const char* names[] = {"y", "grad x", "grad w", "grad bias"};
+    for (int i = 0; i < 4; ++i) rep.compare(names[i], g[i], r[i], 1e-4);
+    CHECK_PARITY_REPORT(rep);
   }
 }

@@ -52,7 +52,7 @@ TEST_CASE("AllInOneBlock initial global scale gives S = affine_init") {
     AllInOneBlock b(c, gen);
     CHECK_CLOSE(b.global_scale_value(), kernels::ones({1, 4, 1, 1}), 1e-6, 1e-6);
   }
-  // The value the reference documents for SOFTPLUS.
+  // g0 = 2·log(e⁵ − 1) for SOFTPLUS (docs/coupling.md §3).
   CHECK(AllInOneBlock::global_scale_init(GlobalAffine::softplus, 1.0) ==
         doctest::Approx(9.986478501).epsilon(1e-9));
 }

@@ -114,7 +114,7 @@ TEST_CASE("CaiT configs: the ten timm variants and their sizes") {
   CHECK(cait_config_names().size() == 10);
   for (const auto& n : cait_config_names()) CHECK(cait_config(n).name == n);
   CHECK_THROWS_WITH_AS(cait_config("cait_huge"), doctest::Contains("known: cait_xxs24_224"), Error);
-  // Parameter counts stated in the reference document (full models, class stage included).
+  // Parameter counts of docs/extractor.md §2 (full models, class stage included).
   Generator gen(0);
   Cait s24(cait_config("cait_s24_224"), gen);
   CHECK(s24.parameter_count() == 46916200);

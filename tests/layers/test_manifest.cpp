@@ -103,7 +103,7 @@ TEST_CASE("the full cait_s24_224 tree has exactly timm's keys and shapes") {
   const Cait model(cait_config("cait_s24_224"), gen);
   check_same(tree_of(model), ref.keys, "cait_s24_224");
   CHECK(model.parameter_count() == f.attr_int("num_params"));
-  CHECK(model.parameter_count() == 46916200);  // docs/uflow-reference.md §2
+  CHECK(model.parameter_count() == 46916200);  // docs/extractor.md §2
 }
 
 // Building all of cait_m48_448 would allocate and initialise 1.4 GB. Our Cait builds every
@@ -141,5 +141,5 @@ TEST_CASE(
   int64_t per_block = 0;
   for (const auto& [k, s] : blocks.at(0)) per_block += shape_numel(s);
   CHECK(model.parameter_count() + (cfg.depth - 1) * per_block == f.attr_int("num_params"));
-  CHECK(f.attr_int("num_params") == 356460520);  // docs/uflow-reference.md §2
+  CHECK(f.attr_int("num_params") == 356460520);  // docs/extractor.md §2
 }

@@ -1,4 +1,4 @@
-// mIoU conventions of the U-Flow evaluation (reference document §8): per-image IoU with the
+// mIoU conventions of the U-Flow evaluation (docs/evaluation.md §4): per-image IoU with the
 // float64 epsilon, mean over all images, strict score > threshold; grid sweep and exact oracle
 // against plain NumPy (tools/reference/metrics_reference.py).
 #include <doctest/doctest.h>

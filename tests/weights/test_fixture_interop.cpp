@@ -1,7 +1,7 @@
 // Weight files written by Python (tools/export_timm.py's writer, through h5py) read through the
 // C++ API: h5py's variable-length string attributes, float64 array attributes and flat dotted
 // dataset names. The fixture's key set must be exactly timm's naming as written down in
-// docs/uflow-reference.md §2 for a CaiT of depth 3 with one class-attention block.
+// docs/extractor.md §2 for a CaiT of depth 3 with one class-attention block.
 #include <doctest/doctest.h>
 
 #include "weights/weight_file.h"

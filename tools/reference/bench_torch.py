@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The PyTorch side of `uflow bench`: the same measurements on the reference stack, with the
 same shapes, batch sizes and thread count, printed in the same form so the two can be set side
-by side (scripts/gpu-check.sh does that and prints the ratios).
+by side (scripts/gpu-check.sh does that and prints the ratios). --precision fp32|tf32|bf16
+sets the same float32 GPU math as uflow's option of that name.
 
     python3 tools/reference/bench_torch.py extractor [--device cpu|cuda] [--config paper|small]
                                                      [--batch 1,16] [--runs N] [--warmup N]
@@ -68,14 +69,21 @@ def setup(args):
     if device.type == "cuda":
         if not torch.cuda.is_available():
             sys.exit("bench_torch: --device cuda but torch sees no GPU")
-        torch.backends.cuda.matmul.allow_tf32 = args.tf32
-        torch.backends.cudnn.allow_tf32 = args.tf32
+        # --precision mirrors uflow's (tensor/cuda/math_mode.h): tf32 lets float32 matmuls
+        # and convolutions use TF32; bf16 lets float32 matmuls round their inputs to bfloat16
+        # (PyTorch's "medium" float32 matmul precision, cuBLAS's 32F_FAST_16BF, as uflow
+        # does) with convolutions in TF32.
+        precision = args.precision or ("tf32" if args.tf32 else "fp32")
+        torch.set_float32_matmul_precision(
+            {"fp32": "highest", "tf32": "high", "bf16": "medium"}[precision])
+        torch.backends.cudnn.allow_tf32 = precision != "fp32"
+        args.precision = precision
         torch.backends.cudnn.benchmark = True
     print(f"machine: CPU {cpu_model()}; {torch.get_num_threads()} threads; "
           f"PyTorch {torch.__version__}", flush=True)
     if device.type == "cuda":
-        print(f"machine: GPU {torch.cuda.get_device_name(device)}; TF32 "
-              f"{'allowed' if args.tf32 else 'off (full f32)'}", flush=True)
+        print(f"machine: GPU {torch.cuda.get_device_name(device)}; float32 math "
+              f"{args.precision}", flush=True)
     return device
 
 
@@ -365,6 +373,8 @@ def main():
         p.add_argument("--threads", type=int, default=1 if name == "nfa" else 0,
                        help="CPU threads; 0: what OpenMP would use")
         p.add_argument("--tf32", action="store_true", help="allow TF32 on the GPU")
+        p.add_argument("--precision", default="", choices=("", "fp32", "tf32", "bf16"),
+                       help="float32 math on the GPU (bf16: matmul inputs rounded to bfloat16)")
         if name == "nfa":
             p.add_argument("--size", type=int, default=256)
             p.add_argument("--repeats", type=int, default=21)

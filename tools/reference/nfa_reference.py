@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""An independent Python port of U-Flow's a-contrario segmentation (docs/uflow-reference.md §7,
+"""An independent Python port of U-Flow's a-contrario segmentation (docs/nfa.md,
 tree NFA and block NFA) and the writer of the fixtures the C++ tests compare against:
 
     python3 tools/reference/nfa_reference.py            # writes tests/fixtures/nfa/*.h5
-    python3 tools/reference/nfa_reference.py --behaviour  # the §7.1 claims at MS-CaiT shapes
+    python3 tools/reference/nfa_reference.py --behaviour  # the docs/nfa.md §2.2 claims at MS-CaiT shapes
 
 The port shares no construction logic with the C++ code: the component tree is built by
 threshold decomposition (the 4-connected components of every upper level set, labelled with
@@ -303,7 +303,7 @@ def write_case(name, seed):
 
 
 def behaviour():
-    """The §7.1 observations at MS-CaiT shapes (816×28×28 + 192×14×14 -> 256×256)."""
+    """The docs/nfa.md §2.2 observations at MS-CaiT shapes (816×28×28 + 192×14×14 -> 256×256)."""
     rng = np.random.default_rng(7)
     z2 = normal(rng, (1, 192, 14, 14))
     for label, z1 in [("N(0,1)", normal(rng, (1, 816, 28, 28))),
@@ -322,7 +322,7 @@ def behaviour():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--behaviour", action="store_true",
-                        help="print the §7.1 behaviour at full size instead of writing fixtures")
+                        help="print the docs/nfa.md §2.2 behaviour at full size instead of writing fixtures")
     args = parser.parse_args()
     if args.behaviour:
         behaviour()
