@@ -87,6 +87,8 @@ set(HDF5_C_INCLUDE_DIR "$prefix/usr/include/hdf5/serial" CACHE PATH "")
 set(HDF5_hdf5_LIBRARY_RELEASE "$prefix/usr/lib/$arch/libhdf5_serial.so" CACHE FILEPATH "")
 set(STB_INCLUDE_DIR "$prefix/usr/include/stb" CACHE PATH "")
 set(DOCTEST_INCLUDE_DIR "$prefix/usr/include" CACHE PATH "")
+set(CSV_INCLUDE_DIR "$prefix/usr/include" CACHE PATH "")
+set(CSV_LIBRARY "$prefix/usr/lib/$arch/libcsv.a" CACHE FILEPATH "")
 # The executables find the bundle's libraries through their RPATH. An old-style DT_RPATH
 # (not RUNPATH) also serves the libraries' own dependencies (libhdf5 -> libsz, libcurl, ...),
 # so no LD_LIBRARY_PATH is needed, and none leaks into other programs (cmake, python3).

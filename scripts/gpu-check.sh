@@ -314,7 +314,7 @@ check_dependency_paths() {
   local cache="$build_dir/CMakeCache.txt" bad=0 key value
   for key in PKG_CONFIG_EXECUTABLE pkgcfg_lib_OPENBLAS_openblas OPENBLAS_INCLUDEDIR \
     pkgcfg_lib_STB_stb STB_INCLUDEDIR HDF5_C_INCLUDE_DIR HDF5_hdf5_LIBRARY_RELEASE \
-    STB_INCLUDE_DIR DOCTEST_INCLUDE_DIR; do
+    STB_INCLUDE_DIR DOCTEST_INCLUDE_DIR CSV_INCLUDE_DIR CSV_LIBRARY; do
     value=$(sed -n "s/^$key:[A-Z]*=//p" "$cache" | head -1)
     case "$value" in
       "$prefix"/*) echo "  $key = $value" ;;
@@ -364,7 +364,7 @@ check_headers_read() {
   }
   local deps system
   deps=$(ninja -C "$build_dir" -t deps 2>/dev/null)
-  system=$(grep -E '^ +/usr/include/(hdf5|doctest|stb|x86_64-linux-gnu/(openblas|cblas))' <<<"$deps" | sort -u)
+  system=$(grep -E '^ +/usr/include/(hdf5|doctest|stb|csv\.h|x86_64-linux-gnu/(openblas|cblas))' <<<"$deps" | sort -u)
   if [ -n "$system" ]; then
     echo "$system" | head
     echo "  system headers of bundled libraries were read (above)"

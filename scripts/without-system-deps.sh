@@ -20,7 +20,7 @@ set -euo pipefail
 hidden_packages() {
   dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null |
     awk '$1 == "ii" {print $2}' |
-    grep -E '^(libopenblas.*|libhdf5.*|hdf5-helpers|doctest-dev|libstb.*|libsz2|libaec.*|libgfortran[0-9].*|libquadmath[0-9]|pkgconf.*|pkg-config|libpkgconf[0-9]+)$' || true
+    grep -E '^(libopenblas.*|libhdf5.*|hdf5-helpers|doctest-dev|libstb.*|libcsv.*|libsz2|libaec.*|libgfortran[0-9].*|libquadmath[0-9]|pkgconf.*|pkg-config|libpkgconf[0-9]+)$' || true
 }
 
 cuda_library_files() {

@@ -51,6 +51,7 @@ void write_spec(H5File& f, const CheckpointInfo& info, const std::string& path) 
   f.set_attr("lr", info.train.lr);
   f.set_attr("weight_decay", info.train.weight_decay);
   f.set_attr("loss", to_string(info.train.loss));
+  f.set_attr("preset", info.train.preset);
 }
 
 void check_format(const H5File& f) {
@@ -110,6 +111,8 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
   info.train.lr = f.attr_double("lr");
   info.train.weight_decay = f.attr_double("weight_decay");
   info.train.loss = parse_loss_variant(f.attr_string("loss"), path + ": attribute loss");
+  // Checkpoints written before presets existed have none.
+  if (f.has_attr("preset")) info.train.preset = f.attr_string("preset");
   return info;
 }
 
