@@ -13,6 +13,7 @@
 #                         (default: one process, uflow's --device auto)
 #   --weights DIR         extractor weight folder (default: weights)
 #   --uflow PATH          the uflow executable (default: build/uflow, built if missing)
+#   --eval-args "..."     options passed to every `uflow eval` (e.g. "--batch 16 --nfa block")
 #   --no-table            train and evaluate only (e.g. one Slurm task per category)
 #   --table-only          only merge the evaluations already in --runs and print the table
 #   after --               options passed to every `uflow train` (they override the preset)
@@ -63,6 +64,7 @@ uflow=""
 do_train=1
 do_table=1
 train_extra=()
+eval_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --categories) IFS=, read -r -a categories <<<"$2"; shift 2 ;;
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
     --devices) devices=$2; shift 2 ;;
     --weights) weights=$2; shift 2 ;;
     --uflow) uflow=$2; shift 2 ;;
+    --eval-args) read -r -a eval_extra <<<"$2"; shift 2 ;;
     --no-table) do_table=0; shift ;;
     --table-only) do_train=0; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -117,7 +120,7 @@ run_category() {
   fi
   echo "[$cat] evaluating: log $out/eval.log"
   env "${env[@]}" "$uflow" eval "$data/$cat" --checkpoint "$out/checkpoint.h5" --weights "$weights" \
-    --out "$out/evaluation" "${dev[@]}" >>"$out/eval.log" 2>&1 ||
+    --out "$out/evaluation" "${dev[@]}" "${eval_extra[@]}" >>"$out/eval.log" 2>&1 ||
     { echo "[$cat] evaluation FAILED (see $out/eval.log)"; return 1; }
   echo "[$cat] evaluated"
 }
@@ -153,7 +156,7 @@ summary=$runs/summary
   { cat "$runs/merge.log" >&2; exit 1; }
 wanted=$(IFS=,; echo "${categories[*]}")
 paper_results >"$summary/paper-results.csv"
-awk -F, -v wanted="$wanted" -v md="$summary/paper-table.md" '
+awk -F, -v OFS=, -v wanted="$wanted" -v md="$summary/paper-table.md" '
   function pct(v) { return v == "n/a" ? "n/a" : sprintf("%.2f", 100 * v) }
   function frac(v) { return v == "n/a" ? "n/a" : sprintf("%.4f", v) }
   function add(group, key, v) { if (v != "n/a") { sum[group, key] += v; n[group, key]++ } }

@@ -126,7 +126,9 @@ std::vector<Sample> scan_inputs(const std::vector<std::string>& inputs) {
 void make_names_unique(std::vector<Sample>& samples) {
   std::map<std::string, int> count;
   for (const Sample& s : samples) ++count[s.name];
-  std::set<std::string> used;
+  std::set<std::string> used;  // unique names first: a renamed one must not take theirs
+  for (const Sample& s : samples)
+    if (count[s.name] == 1) used.insert(s.name);
   for (Sample& s : samples) {
     if (count[s.name] > 1) {
       fs::path p = fs::path(s.image).parent_path();
