@@ -133,6 +133,7 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   const double zero_at = -a / (b - a);
 
   for (const CategoryEval& e : evals) {
+    if (e.predictions.empty()) continue;  // merged from metrics.csv: no images
     ReportHistogram h;
     h.title = (evals.size() > 1 ? e.name + ": " : "") +
               "max \xe2\x88\x92log10 NFA per image, good vs. defective";
