@@ -102,7 +102,7 @@ std::string presets_help() {
   s += row;
   s += "  anomalib  anomalib's UFlow defaults for every category: extractor paper, input 448,\n"
        "            4 flow steps, 200 epochs, batch 32, learning rate 1e-3, weight decay 1e-5\n"
-       "  none      the option defaults below\n";
+       "  none      the option defaults above\n";
   return s;
 }
 

@@ -1,9 +1,11 @@
 // Training presets: the authors' per-category settings, anomalib's defaults, explicit options
-// overriding them, the preset recorded in the checkpoint; and predict on files and folders.
+// overriding them, the preset recorded in the checkpoint; and, with the model trained there,
+// predict on files and folders and eval of a labels CSV without masks.
 #include <filesystem>
 
 #include "apps/apps_test_util.h"
 #include "apps/cli/args.h"
+#include "apps/commands/eval_command.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/train_command.h"
 #include "apps/model/presets.h"
@@ -82,4 +84,24 @@ TEST_CASE(
   CHECK(test::error_of([&] {
           app::predict_command({out + "/checkpoint.h5", "--out", pred});
         }).find("missing argument <images>") != std::string::npos);
+
+  // A labels CSV without masks: image AUROC, pixel metrics n/a in every output.
+  test::write_text(dir.file("labels.csv"),
+                   "path,label\nbottle/test/good/000.png,good\nbottle/test/blob/000.png,blob\n"
+                   "bottle/test/scratch/000.png,anomalous\n");
+  const std::string ev = dir.file("eval");
+  REQUIRE(
+      app::eval_command({"--labels", dir.file("labels.csv"), "--checkpoint", out + "/checkpoint.h5",
+                         "--out", ev, "--size", "16", "--device", "cpu"}) == 0);
+  const std::string metrics = test::read_all(ev + "/metrics.csv");
+  CHECK(metrics.find("\"labels\",3,2,") != std::string::npos);
+  CHECK(metrics.find(",n/a,n/a,n/a,n/a,n/a\n") != std::string::npos);
+  CHECK(metrics.find("\"labels\",3,2,n/a") == std::string::npos);  // image AUROC is a number
+  const std::string html = test::read_all(ev + "/report.html");
+  CHECK(html.find("Image score histograms") != std::string::npos);
+  CHECK(html.find("pixel metrics n/a") != std::string::npos);
+  CHECK(test::error_of([&] {
+          app::eval_command({"--out", ev});
+        }).find("give a category folder, --labels FILE.csv, or --runs <dir> to merge") !=
+        std::string::npos);
 }
