@@ -98,7 +98,7 @@ TEST_CASE(
   CHECK(metrics.find(",n/a,n/a,n/a,n/a,n/a\n") != std::string::npos);
   CHECK(metrics.find("\"labels\",3,2,n/a") == std::string::npos);  // image AUROC is a number
   const std::string html = test::read_all(ev + "/report.html");
-  CHECK(html.find("Image score histograms") != std::string::npos);
+  CHECK(html.find("<h2>Image scores</h2>") != std::string::npos);
   CHECK(html.find("pixel metrics n/a") != std::string::npos);
   CHECK(test::error_of([&] {
           app::eval_command({"--out", ev});
