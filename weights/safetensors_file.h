@@ -29,7 +29,7 @@ class SafetensorsFile : public TensorSource {
   Tensor read_float(size_t index) const override;
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
-  // True when the first bytes of a file look like a safetensors header: a plausible length
+  // True when the first bytes of a file look like a safetensors header: an 8-byte length
   // followed by '{'.
   static bool looks_like(const std::string& path);
 

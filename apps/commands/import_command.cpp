@@ -1,5 +1,7 @@
 #include "apps/commands/import_command.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -141,6 +143,11 @@ int import_command(const std::vector<std::string>& args) {
   const std::string path = a.str("file");
   if (a.has("check")) return check_file(path);
 
+  // Each tensor is freed before the next is read, but glibc's adaptive mmap threshold would
+  // serve these MB-sized blocks from the heap after the first free, where fragmentation keeps
+  // them resident: the full cait_m48_448 import then peaks near 900 MB instead of about 30 MB.
+  // A fixed threshold returns every large block to the system when it is freed.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   const std::unique_ptr<TensorSource> source = open_source(path);
   UFLOW_CHECK(!source->tensors().empty(), path, ": holds no tensors");
   if (const auto* ckpt = dynamic_cast<const TorchCheckpoint*>(source.get());
