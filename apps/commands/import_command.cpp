@@ -171,6 +171,12 @@ int import_command(const std::vector<std::string>& args) {
   UFLOW_CHECK(!info.arch.empty(), path,
               ": cannot tell the architecture (no config.json, not a CaiT): pass --arch");
   UFLOW_CHECK(info.input_size > 0, path, ": cannot tell the input size: pass --input-size");
+  // The default output is named by the arch, which may come from a downloaded config.json:
+  // only a plain file name is accepted there.
+  UFLOW_CHECK(a.has("out") || info.arch.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                          "0123456789_.-") == std::string::npos,
+              path, ": arch '", info.arch, "' is no plain file name: pass --out");
   const std::string out = a.has("out") ? a.str("out") : "weights/" + info.arch + ".h5";
   if (fs::path(out).has_parent_path()) fs::create_directories(fs::path(out).parent_path());
 

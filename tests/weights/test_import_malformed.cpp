@@ -112,6 +112,22 @@ TEST_CASE("unknown formats and missing files") {
   CHECK(has(failed_import(tmp, st, {}), "pass --arch"));
 }
 
+TEST_CASE("an arch from config.json never leaves the weights folder") {
+  ScratchDir tmp("import-bad-config");
+  const std::string st = tmp.file("model.safetensors");
+  std::filesystem::copy_file(import_fixture("hub/model.safetensors"), st);
+  write_text(tmp.file("config.json"), R"({"architecture": "../../evil"})");
+  const std::string e = error_of([&] { app::import_command({st}); });
+  CHECK(has(e, "'../../evil' is no plain file name: pass --out"));
+  CHECK(!std::filesystem::exists("evil.h5"));
+  write_text(tmp.file("config.json"), R"({"architecture": 7})");
+  CHECK(has(error_of([&] {
+              app::import_command({st, "--out", tmp.file("w.h5")});
+            }),
+            "'architecture' is not a string"));
+  CHECK(!std::filesystem::exists(tmp.file("w.h5")));
+}
+
 namespace {
 
 std::string pickle_error(const std::string& bytes) {
