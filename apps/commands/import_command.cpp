@@ -125,8 +125,9 @@ int import_command(const std::vector<std::string>& args) {
          "Converts weights to uflow's HDF5 files, without Python. The format is read from the "
          "content: safetensors (model.safetensors), or a PyTorch zip checkpoint "
          "(pytorch_model.bin, .pth, Lightning .ckpt). A plain state dict becomes a weight file "
-         "(arch, input size, mean and std from a config.json next to the file, else --arch / "
-         "--input-size, else recognised from a CaiT's shapes, with ImageNet mean and std); the "
+         "(arch and input size from --arch / --input-size, else from a timm config.json next "
+         "to the file, which also gives mean and std, else recognised from a CaiT's shapes; "
+         "ImageNet mean and std by default); the "
          "PyTorch reference's trained U-Flow checkpoint becomes a uflow checkpoint plus its two "
          "extractor weight files. With --check, prints what one of uflow's HDF5 files holds and "
          "verifies it.");
