@@ -3,7 +3,7 @@
 # missing. Needs root (or sudo). The CUDA toolkit is optional and is not installed here.
 set -euo pipefail
 
-packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev doctest-dev libstb-dev libcsv-dev clang-format)
+packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev doctest-dev libstb-dev libcsv-dev nlohmann-json3-dev libzip-dev clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
