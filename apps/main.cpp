@@ -8,6 +8,7 @@
 #include "apps/bench/bench.h"
 #include "apps/commands/demo_command.h"
 #include "apps/commands/eval_command.h"
+#include "apps/commands/import_command.h"
 #include "apps/commands/inspect_command.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/study_commands.h"
@@ -40,6 +41,8 @@ const Sub kSubcommands[] = {
      "a trained flow from the inside: log-det per block, latents vs N(0, 1), "
      "invertibility, a-contrario calibration (HTML + HDF5)",
      uflow::app::inspect_command},
+    {"import", "weights from safetensors / PyTorch checkpoints to uflow's HDF5 files, no Python",
+     uflow::app::import_command},
     {"bench", "measure op and model speed (bench core | extractor | flow | nfa | precision)",
      bench},
 };

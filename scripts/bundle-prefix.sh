@@ -87,6 +87,9 @@ set(HDF5_C_INCLUDE_DIR "$prefix/usr/include/hdf5/serial" CACHE PATH "")
 set(HDF5_hdf5_LIBRARY_RELEASE "$prefix/usr/lib/$arch/libhdf5_serial.so" CACHE FILEPATH "")
 set(STB_INCLUDE_DIR "$prefix/usr/include/stb" CACHE PATH "")
 set(DOCTEST_INCLUDE_DIR "$prefix/usr/include" CACHE PATH "")
+set(CSV_INCLUDE_DIR "$prefix/usr/include" CACHE PATH "")
+set(CSV_LIBRARY "$prefix/usr/lib/$arch/libcsv.a" CACHE FILEPATH "")
+set(nlohmann_json_DIR "$prefix/usr/share/cmake/nlohmann_json" CACHE PATH "")
 # The executables find the bundle's libraries through their RPATH. An old-style DT_RPATH
 # (not RUNPATH) also serves the libraries' own dependencies (libhdf5 -> libsz, libcurl, ...),
 # so no LD_LIBRARY_PATH is needed, and none leaks into other programs (cmake, python3).
@@ -97,7 +100,8 @@ EOF
 for f in "$prefix/usr/include/hdf5/serial/hdf5.h" "$prefix/usr/lib/$arch/libhdf5_serial.so" \
   "$prefix/usr/include/stb/stb_image.h" "$prefix/usr/include/doctest/doctest.h" \
   "$prefix/usr/include/libpng16/png.h" "$prefix/usr/include/jpeglib.h" \
-  "$prefix/usr/lib/$arch/openblas-openmp/pkgconfig/openblas.pc" "$prefix/usr/bin/pkgconf"; do
+  "$prefix/usr/lib/$arch/openblas-openmp/pkgconfig/openblas.pc" "$prefix/usr/bin/pkgconf" \
+  "$prefix/usr/include/nlohmann/json.hpp" "$prefix/usr/lib/$arch/pkgconfig/libzip.pc"; do
   [ -e "$f" ] || {
     echo "bundle-prefix: the bundle lacks $f" >&2
     exit 1

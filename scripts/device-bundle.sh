@@ -3,7 +3,8 @@
 # git-ignored folder, .device-bundle/ at the repository root, to travel with the source tree:
 #   debs/    Debian 12 packages (apt-get download, the versions installed here): OpenBLAS (the
 #            OpenMP build uflow links), the HDF5 C library and headers, doctest, stb, libpng
-#            (with zlib's headers, which its pkg-config file requires), libjpeg-turbo, pkgconf,
+#            (with zlib's headers, which its pkg-config file requires), libjpeg-turbo, libcsv,
+#            pkgconf, nlohmann-json and libzip (uflow import),
 #            and every shared library these need at run time beyond what any x86-64 Linux with
 #            a C++ compiler has (glibc, libstdc++, libgcc_s, libgomp): libgfortran, libsz/libaec,
 #            zlib, libcurl and its TLS/Kerberos/LDAP stack, ...
@@ -53,7 +54,7 @@ max_tree_mib=64
 # What the build needs directly (headers, .so links, pkg-config files, the runtime libraries).
 roots=(libopenblas-openmp-dev libopenblas0-openmp libhdf5-dev libhdf5-103-1 doctest-dev
   libstb-dev libstb0 libpng-dev libpng16-16 zlib1g-dev libjpeg62-turbo-dev libjpeg62-turbo
-  pkgconf-bin libpkgconf3)
+  libcsv-dev libcsv3 pkgconf-bin libpkgconf3 nlohmann-json3-dev libzip-dev libzip4)
 # Libraries assumed on the target: glibc, and the GCC runtime that comes with its C++
 # compiler. libgomp stays the compiler's own: uflow's OpenMP code is compiled against it, and
 # an older copy from here could lack symbols that newer compilers emit.

@@ -314,7 +314,8 @@ check_dependency_paths() {
   local cache="$build_dir/CMakeCache.txt" bad=0 key value
   for key in PKG_CONFIG_EXECUTABLE pkgcfg_lib_OPENBLAS_openblas OPENBLAS_INCLUDEDIR \
     pkgcfg_lib_STB_stb STB_INCLUDEDIR HDF5_C_INCLUDE_DIR HDF5_hdf5_LIBRARY_RELEASE \
-    STB_INCLUDE_DIR DOCTEST_INCLUDE_DIR; do
+    STB_INCLUDE_DIR DOCTEST_INCLUDE_DIR CSV_INCLUDE_DIR CSV_LIBRARY pkgcfg_lib_LIBZIP_zip \
+    LIBZIP_INCLUDEDIR nlohmann_json_DIR; do
     value=$(sed -n "s/^$key:[A-Z]*=//p" "$cache" | head -1)
     case "$value" in
       "$prefix"/*) echo "  $key = $value" ;;
@@ -364,7 +365,7 @@ check_headers_read() {
   }
   local deps system
   deps=$(ninja -C "$build_dir" -t deps 2>/dev/null)
-  system=$(grep -E '^ +/usr/include/(hdf5|doctest|stb|x86_64-linux-gnu/(openblas|cblas))' <<<"$deps" | sort -u)
+  system=$(grep -E '^ +/usr/include/(hdf5|doctest|stb|csv\.h|nlohmann|zip\.h|x86_64-linux-gnu/(openblas|cblas|zipconf))' <<<"$deps" | sort -u)
   if [ -n "$system" ]; then
     echo "$system" | head
     echo "  system headers of bundled libraries were read (above)"
@@ -386,8 +387,8 @@ check_loads() {
     grep 'not found' <<<"$out"
     bad=1
   fi
-  for lib in libopenblas.so.0 libhdf5_serial.so.103 libstb.so.0 libgfortran.so.5 libsz.so.2 \
-    libcurl.so.4 libz.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcudnn.so.9; do
+  for lib in libopenblas.so.0 libhdf5_serial.so.103 libstb.so.0 libzip.so.4 libgfortran.so.5 \
+    libsz.so.2 libcurl.so.4 libz.so.1 libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcudnn.so.9; do
     where=$(awk -v l="$lib" '$1 == l {print $3}' <<<"$out")
     [ -z "$where" ] && continue
     echo "  $lib => $where"

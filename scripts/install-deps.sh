@@ -10,7 +10,8 @@ set -euo pipefail
 # libpng-dev and libjpeg62-turbo-dev decode PNG and JPEG (Debian's security team maintains
 # both); libstb-dev provides stb_image's BMP decoder and stb_image_write, compiled into uflow.
 packages=(build-essential cmake pkg-config libopenblas-dev libopenblas-openmp-dev libhdf5-dev
-          doctest-dev libstb-dev libpng-dev libjpeg62-turbo-dev clang-format)
+          doctest-dev libstb-dev libpng-dev libjpeg62-turbo-dev libcsv-dev nlohmann-json3-dev
+          libzip-dev clang-format)
 if [ "${1:-}" = "--sanitize" ]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 fi

@@ -6,7 +6,8 @@
 # The hiding lives in a private mount namespace (unshare -m): an overlay mounted on /usr inside
 # it holds whiteouts for every file of the hidden packages; nothing changes outside the
 # namespace, and it ends with the command. Hidden: the installed Debian packages of OpenBLAS,
-# HDF5, doctest, stb, libpng, libjpeg-turbo, zlib's headers, libsz/libaec, libgfortran/libquadmath and pkgconf (the libraries that the
+# HDF5, doctest, stb, libpng, libjpeg-turbo, zlib's headers, libcsv, libzip, nlohmann-json,
+# libsz/libaec, libgfortran/libquadmath and pkgconf (the libraries that the
 # compiler, CMake and ninja do not load themselves; the rest of the bundle's runtime closure,
 # such as zlib, OpenSSL or libcurl, must stay: those tools need them, and ldd shows which copy
 # uflow loads instead). With UFLOW_HIDE_CUDA_LIBS=1 also the CUDA toolkit's cuDNN and cuBLAS,
@@ -20,7 +21,7 @@ set -euo pipefail
 hidden_packages() {
   dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' 2>/dev/null |
     awk '$1 == "ii" {print $2}' |
-    grep -E '^(libopenblas.*|libhdf5.*|hdf5-helpers|doctest-dev|libstb.*|libpng.*|libjpeg.*|zlib1g-dev|libsz2|libaec.*|libgfortran[0-9].*|libquadmath[0-9]|pkgconf.*|pkg-config|libpkgconf[0-9]+)$' || true
+    grep -E '^(libopenblas.*|libhdf5.*|hdf5-helpers|doctest-dev|libstb.*|libpng.*|libjpeg.*|zlib1g-dev|libcsv.*|libzip.*|nlohmann-json3-dev|libsz2|libaec.*|libgfortran[0-9].*|libquadmath[0-9]|pkgconf.*|pkg-config|libpkgconf[0-9]+)$' || true
 }
 
 cuda_library_files() {

@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""Writes a timm CaiT model to uflow's weight file format (weights/weight_file.h, version 1).
+"""Writes a timm CaiT or ResNet model to uflow's weight file format (weights/weight_file.h,
+version 1).
 
     python3 tools/export_timm.py --model cait_m48_448 --pretrained   # -> weights/cait_m48_448.h5
     python3 tools/export_timm.py --model cait_s24_224 --pretrained   # -> weights/cait_s24_224.h5
     python3 tools/export_timm.py --model cait_xxs24_224 --out /tmp/x.h5        # random init
     python3 tools/export_timm.py --model cait_s24_224 --checkpoint my.pth --out s24.h5
+    python3 tools/export_timm.py --model resnet18 --pretrained       # -> weights/resnet18.h5
+    python3 tools/export_timm.py --model wide_resnet50_2 --pretrained
+
+ResNets are exported as the feature extractor U-Flow uses (features_only, out_indices 1, 2, 3:
+the stem and layer1-3; layer4 and fc are left out), without BatchNorm's num_batches_tracked
+counters, so the file matches layers/resnet.h key for key.
 
 --pretrained has timm fetch its ImageNet weights (internet access the first time; timm caches
 them). Without it the model keeps timm's random initialisation, which is enough to try the
@@ -32,6 +39,7 @@ VERSION = 1
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+RESNETS = ("resnet18", "wide_resnet50_2")  # the U-Flow reference's other backbones
 
 
 # uflow verifies checksums on read: every non-empty, non-scalar dataset gets HDF5's Fletcher-32
@@ -95,16 +103,21 @@ def export(arch, out, pretrained=False, checkpoint=None, skip_prefixes=()):
     import timm
     import torch
 
-    model = timm.create_model(arch, pretrained=pretrained and checkpoint is None)
+    resnet = arch in RESNETS
+    extra = dict(features_only=True, out_indices=(1, 2, 3)) if resnet else {}
+    model = timm.create_model(arch, pretrained=pretrained and checkpoint is None, **extra)
     if checkpoint:
         state = torch.load(checkpoint, map_location="cpu", weights_only=True)
         for wrapper in ("state_dict", "model"):
             if isinstance(state, dict) and wrapper in state and isinstance(state[wrapper], dict):
                 state = state[wrapper]
+        if resnet:  # a whole-network state_dict: the feature part only
+            state = {k: v for k, v in state.items() if not k.startswith(("layer4.", "fc."))}
         model.load_state_dict(state)  # strict: a checkpoint of another model fails here
     size, mean, std = model_meta(model)
     items = [(k, v) for k, v in model.state_dict().items()
-             if not any(k.startswith(p) for p in skip_prefixes)]
+             if not any(k.startswith(p) for p in skip_prefixes)
+             and not k.endswith("num_batches_tracked")]
     write_weights(out, items, arch, size, mean, std)
     n = sum(int(np.prod(v.shape)) for _, v in items)
     source = "checkpoint" if checkpoint else ("pretrained" if pretrained else "random init")
@@ -114,7 +127,8 @@ def export(arch, out, pretrained=False, checkpoint=None, skip_prefixes=()):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", required=True, help="timm CaiT name, e.g. cait_m48_448")
+    p.add_argument("--model", required=True,
+                   help="timm CaiT name (e.g. cait_m48_448), resnet18 or wide_resnet50_2")
     p.add_argument("--out", help="output .h5 (default: weights/<model>.h5 in the repository)")
     p.add_argument("--pretrained", action="store_true",
                    help="timm's pretrained ImageNet weights (downloaded once) instead of its "
@@ -123,8 +137,9 @@ def main(argv=None):
     p.add_argument("--skip", action="append", default=[], metavar="PREFIX",
                    help="leave out keys starting with PREFIX (e.g. head.); repeatable")
     a = p.parse_args(argv)
-    if not a.model.startswith("cait_"):
-        p.error(f"--model must be a timm CaiT variant (cait_*), got {a.model!r}")
+    if not a.model.startswith("cait_") and a.model not in RESNETS:
+        p.error(f"--model must be a timm CaiT variant (cait_*), resnet18 or wide_resnet50_2, "
+                f"got {a.model!r}")
     out = a.out or os.path.join(ROOT, "weights", a.model + ".h5")
     export(a.model, out, pretrained=a.pretrained, checkpoint=a.checkpoint,
            skip_prefixes=tuple(a.skip))

@@ -22,8 +22,19 @@ Args& Args::flag(const std::string& name, const std::string& help) {
   return *this;
 }
 
+Args& Args::epilog(const std::string& text) {
+  epilog_ = text;
+  return *this;
+}
+
 Args& Args::positional(const std::string& name, const std::string& help, bool required) {
   positionals_.push_back({name, {help, required}});
+  return *this;
+}
+
+Args& Args::positional_list(const std::string& name, const std::string& help, bool required) {
+  positional(name, help + " (one or more)", required);
+  list_name_ = name;
   return *this;
 }
 
@@ -61,8 +72,13 @@ bool Args::parse(const std::vector<std::string>& args) {
       given_[name] = true;
       continue;
     }
+    if (next_positional == positionals_.size() && !list_name_.empty()) {
+      lists_[list_name_].push_back(a);  // a further value of the list
+      continue;
+    }
     UFLOW_CHECK(next_positional < positionals_.size(), "unexpected argument '", a, "' (see uflow ",
                 command_, " --help)");
+    if (positionals_[next_positional].first == list_name_) lists_[list_name_].push_back(a);
     values_[positionals_[next_positional].first] = a;
     given_[positionals_[next_positional].first] = true;
     ++next_positional;
@@ -76,6 +92,11 @@ bool Args::parse(const std::vector<std::string>& args) {
 std::string Args::str(const std::string& name) const {
   auto it = values_.find(name);
   return it == values_.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> Args::list(const std::string& name) const {
+  auto it = lists_.find(name);
+  return it == lists_.end() ? std::vector<std::string>() : it->second;
 }
 
 int64_t Args::integer(const std::string& name) const {
@@ -122,7 +143,8 @@ std::string Args::help() const {
   std::ostringstream os;
   os << "usage: uflow " << command_;
   for (const auto& [n, p] : positionals_)
-    os << (p.second ? " <" : " [<") << n << (p.second ? ">" : ">]");
+    os << (p.second ? " <" : " [<") << n << (p.second ? ">" : ">]")
+       << (n == list_name_ ? "..." : "");
   os << " [options]\n\n" << summary_ << "\n";
   if (!positionals_.empty()) os << "\narguments:\n";
   for (const auto& [n, p] : positionals_) os << "  " << n << "\n      " << p.first << "\n";
@@ -135,6 +157,7 @@ std::string Args::help() const {
     os << "\n";
   }
   os << "  --help\n      show this help\n";
+  if (!epilog_.empty()) os << "\n" << epilog_;
   return os.str();
 }
 

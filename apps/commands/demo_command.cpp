@@ -78,7 +78,7 @@ int demo_command(const std::vector<std::string>& args) {
       "  image AUROC        %.4f\n  pixel AUROC        %.4f\n  AUPRO (FPR<=0.3)   %.4f\n"
       "  mIoU at log NFA<0  %.4f\n  mIoU (oracle)      %.4f\n"
       "report:  %s\nmetrics: %s\n",
-      secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, f(m.miou_oracle),
+      secs, f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), f(m.miou_nfa), f(m.miou_oracle),
       (out / "evaluation" / "report.html").string().c_str(),
       (out / "evaluation" / "metrics.json").string().c_str());
   return 0;

@@ -9,6 +9,7 @@
 #include "apps/commands/inference_setup.h"
 #include "apps/commands/predict_command.h"
 #include "apps/commands/visuals.h"
+#include "apps/data/labels_file.h"
 #include "imaging/image_io.h"
 
 namespace fs = std::filesystem;
@@ -46,13 +47,26 @@ std::vector<const Prediction*> pick_rows(const std::vector<Prediction>& preds, s
   return out;
 }
 
+void print_metrics_line(const std::string& name, const EvalResult& m) {
+  std::printf("%-14s image AUROC %s  pixel AUROC %s  AUPRO %s  mIoU@NFA %s  mIoU oracle %s\n",
+              name.c_str(), fmt(m.image_auroc).c_str(), fmt(m.pixel_auroc).c_str(),
+              fmt(m.aupro).c_str(), fmt(m.miou_nfa).c_str(), fmt(m.miou_oracle).c_str());
+}
+
 }  // namespace
 
 CategoryEval evaluate_category(const std::string& data, const std::string& checkpoint,
                                const std::string& weights_dir, const PredictOptions& opt,
                                const std::string& images_dir) {
   const Category cat = scan_mvtec(data);
-  UFLOW_CHECK(!cat.test.empty(), data, ": no test images (expected <category>/test/<type>/)");
+  UFLOW_CHECK(!cat.test.empty(), data,
+              ": no test images (expected <category>/test/<type>/, or give --labels FILE.csv)");
+  return evaluate_category(cat, checkpoint, weights_dir, opt, images_dir);
+}
+
+CategoryEval evaluate_category(const Category& cat, const std::string& checkpoint,
+                               const std::string& weights_dir, const PredictOptions& opt,
+                               const std::string& images_dir) {
   LoadedModel model = load_model(checkpoint, weights_dir, opt.device);
   if (!images_dir.empty()) fs::create_directories(images_dir);
   CategoryEval ce;
@@ -73,8 +87,9 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   r.title = "uflow evaluation" + (evals.size() == 1 ? ": " + evals[0].name : "");
   r.subtitle = subtitle;
   ReportTable t;
-  t.title = "Metrics (maps at " + std::to_string(evals.empty() ? 0 : evals[0].result.size) + "×" +
-            std::to_string(evals.empty() ? 0 : evals[0].result.size) + ")";
+  const int64_t size = evals.empty() ? 0 : evals[0].result.size;
+  t.title = size ? "Metrics (maps at " + std::to_string(size) + "×" + std::to_string(size) + ")"
+                 : "Metrics";
   t.header = {"category",           "images",        "anomalous",
               "image AUROC",        "pixel AUROC",   "AUPRO@0.3",
               "mIoU (log NFA < 0)", "mIoU (oracle)", "oracle threshold (\xe2\x88\x92log10 NFA)"};
@@ -99,10 +114,10 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   r.tables.push_back(t);
   for (const CategoryEval& e : evals) {
     const std::string prefix = evals.size() > 1 ? e.name + ": " : "";
-    if (e.result.image_auroc)
+    if (e.result.image_auroc && !e.result.image_roc.x.empty())
       r.curves.push_back({prefix + "image ROC, AUROC " + fmt(e.result.image_auroc),
                           points(e.result.image_roc), "true positive rate (images)"});
-    if (e.result.pixel_auroc)
+    if (e.result.pixel_auroc && !e.result.pixel_roc.x.empty())
       r.curves.push_back({prefix + "pixel ROC, AUROC " + fmt(e.result.pixel_auroc),
                           points(e.result.pixel_roc), "true positive rate (pixels)"});
     for (const std::string& n : e.result.notes) r.notes.push_back(prefix + n);
@@ -121,6 +136,7 @@ Report build_report(const std::vector<CategoryEval>& evals, const std::string& s
   const double zero_at = -a / (b - a);
 
   for (const CategoryEval& e : evals) {
+    if (e.predictions.empty()) continue;  // merged from metrics.csv: no images
     ReportHistogram h;
     h.title = (evals.size() > 1 ? e.name + ": " : "") +
               "max \xe2\x88\x92log10 NFA per image, good vs. defective";
@@ -208,20 +224,59 @@ void write_eval_outputs(const std::string& out, const std::vector<CategoryEval>&
     json += "]\n";
   }
   write_file_atomic((fs::path(out) / "metrics.json").string(), json);
+  std::vector<std::pair<std::string, EvalResult>> rows;
+  for (const CategoryEval& e : evals) rows.push_back({e.name, e.result});
+  write_file_atomic((fs::path(out) / "metrics.csv").string(), metrics_csv(rows));
   write_report((fs::path(out) / "report.html").string(), build_report(evals, subtitle));
+}
+
+std::vector<CategoryEval> read_run_evaluations(const std::string& runs) {
+  UFLOW_CHECK(fs::is_directory(runs), runs, ": folder not found");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(runs))
+    if (e.is_directory() && fs::is_regular_file(e.path() / "evaluation" / "metrics.csv"))
+      files.push_back(e.path() / "evaluation" / "metrics.csv");
+  std::sort(files.begin(), files.end());
+  UFLOW_CHECK(!files.empty(), runs, ": no <category>/evaluation/metrics.csv to merge");
+  std::vector<CategoryEval> out;
+  for (const fs::path& f : files)
+    for (auto& [name, result] : read_metrics_csv(f.string())) {
+      CategoryEval e;
+      e.name = name;
+      e.result = result;
+      out.push_back(std::move(e));
+    }
+  return out;
 }
 
 int eval_command(const std::vector<std::string>& args) {
   Args a("eval",
-         "Evaluate trained models on MVTec AD style test sets: image/pixel AUROC, AUPRO, mIoU; "
-         "writes metrics.json and report.html.");
-  a.positional("data", "category folder, or several separated by commas")
+         "Evaluate trained models on MVTec AD style test sets (or a labels CSV): image/pixel "
+         "AUROC, AUPRO, mIoU; writes metrics.json, metrics.csv and report.html. Without masks "
+         "the pixel metrics are n/a. With --runs and no data, merges the evaluations already in "
+         "<runs>/<category>/evaluation/metrics.csv into one table.");
+  a.positional("data", "category folder, or several separated by commas", false)
       .option("checkpoint", "path", "", "checkpoint.h5 (one category)")
-      .option("runs", "dir", "", "with several categories: <runs>/<category>/checkpoint.h5")
+      .option("runs", "dir", "",
+              "<runs>/<category>/checkpoint.h5 for each category; alone: merge their evaluations")
+      .option("labels", "file.csv", "",
+              "test set as CSV rows path,label[,mask] (label good|anomalous|<defect type>; "
+              "relative paths from the file's folder) instead of <data>/test")
       .option("out", "dir", "evaluation", "output folder")
       .flag("save-images", "also write every test image's overlay, NFA map and mask PNGs");
   add_inference_options(a);
   if (!a.parse(args)) return 0;
+  const std::string out = a.str("out");
+  const std::string subtitle_merge = "merged from " + a.str("runs");
+  if (a.str("data").empty() && a.str("labels").empty()) {
+    UFLOW_CHECK(!a.str("runs").empty(),
+                "give a category folder, --labels FILE.csv, or --runs <dir> to merge");
+    const std::vector<CategoryEval> evals = read_run_evaluations(a.str("runs"));
+    for (const CategoryEval& e : evals) print_metrics_line(e.name, e.result);
+    write_eval_outputs(out, evals, subtitle_merge);
+    std::printf("metrics: %s/metrics.csv\nreport:  %s/report.html\n", out.c_str(), out.c_str());
+    return 0;
+  }
   const PredictOptions opt = inference_options(a);
   std::vector<std::string> cats;
   {
@@ -230,25 +285,34 @@ int eval_command(const std::vector<std::string>& args) {
       if (p) cats.push_back(s.substr(0, p));
     if (!s.empty()) cats.push_back(s);
   }
-  UFLOW_CHECK(cats.size() == 1 || !a.str("runs").empty(),
+  UFLOW_CHECK(cats.size() <= 1 || !a.str("runs").empty(),
               "several categories need --runs <dir> holding <category>/checkpoint.h5");
+  UFLOW_CHECK(cats.size() <= 1 || a.str("labels").empty(),
+              "--labels describes one test set: give at most one category");
   UFLOW_CHECK(!a.str("checkpoint").empty() || !a.str("runs").empty(),
               "give --checkpoint <file> or --runs <dir>");
-  const std::string out = a.str("out");
+  UFLOW_CHECK(!cats.empty() || !a.str("checkpoint").empty(),
+              "--labels without a category folder needs --checkpoint <file>");
   const OutputLock lock(out, "eval");
   std::vector<CategoryEval> evals;
+  if (cats.empty()) cats.push_back("");
   for (const std::string& c : cats) {
-    const std::string name = fs::path(c).lexically_normal().filename().string();
+    Category cat;
+    if (!a.str("labels").empty()) {
+      cat = read_labels(a.str("labels"));
+      if (!c.empty()) cat.name = category_name(c);
+    } else {
+      cat = scan_mvtec(c);
+      UFLOW_CHECK(!cat.test.empty(), c,
+                  ": no test images (expected <category>/test/<type>/, or give --labels FILE.csv)");
+    }
     const std::string ckpt = a.str("runs").empty()
                                  ? a.str("checkpoint")
-                                 : (fs::path(a.str("runs")) / name / "checkpoint.h5").string();
-    evals.push_back(
-        evaluate_category(c, ckpt, a.str("weights"), opt,
-                          a.has("save-images") ? (fs::path(out) / "images" / name).string() : ""));
-    const EvalResult& m = evals.back().result;
-    std::printf("%-14s image AUROC %s  pixel AUROC %s  AUPRO %s  mIoU@NFA %s  mIoU oracle %s\n",
-                name.c_str(), fmt(m.image_auroc).c_str(), fmt(m.pixel_auroc).c_str(),
-                fmt(m.aupro).c_str(), fmt(m.miou_nfa).c_str(), fmt(m.miou_oracle).c_str());
+                                 : (fs::path(a.str("runs")) / cat.name / "checkpoint.h5").string();
+    evals.push_back(evaluate_category(
+        cat, ckpt, a.str("weights"), opt,
+        a.has("save-images") ? (fs::path(out) / "images" / cat.name).string() : ""));
+    print_metrics_line(cat.name, evals.back().result);
   }
   write_eval_outputs(out, evals,
                      std::string("NFA method: ") + to_string(opt.nfa.method) +

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "apps/data/csv_file.h"
 #include "metrics/iou.h"
 #include "metrics/pro.h"
 #include "metrics/roc.h"
@@ -50,6 +51,14 @@ EvalResult evaluate(const std::vector<Prediction>& preds) {
   } catch (const Error& e) {
     r.notes.push_back(std::string("image AUROC undefined: ") + e.what());
   }
+  std::vector<Sample> samples;
+  for (const Prediction& p : preds) samples.push_back(p.sample);
+  if (!has_pixel_labels(samples)) {
+    r.notes.push_back(
+        "pixel metrics n/a: the test set has image labels only (no masks), so pixel AUROC, "
+        "AUPRO and mIoU are not computed");
+    return r;
+  }
   try {
     r.pixel_auroc = metrics::auroc(pix_scores, pix_labels);
     r.pixel_roc = metrics::thin_curve(metrics::roc_curve(pix_scores, pix_labels), 400);
@@ -68,6 +77,70 @@ EvalResult evaluate(const std::vector<Prediction>& preds) {
         "oracle mIoU undefined: no test pixel is anomalous (good images only, or empty masks)");
   }
   return r;
+}
+
+namespace {
+
+constexpr const char* kMetricsHeader =
+    "category,images,anomalous_images,image_auroc,pixel_auroc,aupro_0.3,miou_nfa0,miou_oracle,"
+    "miou_oracle_threshold";
+
+std::string csv_num(std::optional<double> v) {
+  return v ? num(v) : "n/a";
+}
+
+std::optional<double> parse_num(const std::string& text, const std::string& where) {
+  if (text == "n/a") return std::nullopt;
+  try {
+    size_t used = 0;
+    const double x = std::stod(text, &used);
+    if (used == text.size()) return x;
+  } catch (...) {
+  }
+  UFLOW_FAIL(where, ": '", text, "' is neither a number nor n/a");
+}
+
+}  // namespace
+
+std::string metrics_csv(const std::vector<std::pair<std::string, EvalResult>>& rows) {
+  std::string out = std::string(kMetricsHeader) + "\n";
+  for (const auto& [name, r] : rows)
+    out += csv_quoted(name) + "," + std::to_string(r.images) + "," + std::to_string(r.anomalous) +
+           "," + csv_num(r.image_auroc) + "," + csv_num(r.pixel_auroc) + "," + csv_num(r.aupro) +
+           "," + csv_num(r.miou_nfa) + "," + csv_num(r.miou_oracle) + "," +
+           csv_num(r.oracle_threshold) + "\n";
+  return out;
+}
+
+std::vector<std::pair<std::string, EvalResult>> read_metrics_csv(const std::string& path) {
+  const auto rows = read_csv(path);
+  std::string header;
+  for (size_t i = 0; !rows.empty() && i < rows[0].size(); ++i)
+    header += (i ? "," : "") + rows[0][i];
+  UFLOW_CHECK(header == kMetricsHeader, path, ": not a uflow metrics.csv (header ", header, ")");
+  std::vector<std::pair<std::string, EvalResult>> out;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const auto& f = rows[i];
+    const std::string where = path + ": row " + std::to_string(i + 1);
+    UFLOW_CHECK(f.size() == 9, where, " has ", f.size(), " fields, expected 9");
+    EvalResult r;
+    const auto count = [&](const std::string& t) {
+      const std::optional<double> v = parse_num(t, where);
+      UFLOW_CHECK(v && *v >= 0 && *v == static_cast<int64_t>(*v), where, ": '", t,
+                  "' is not a count");
+      return static_cast<int64_t>(*v);
+    };
+    r.images = count(f[1]);
+    r.anomalous = count(f[2]);
+    r.image_auroc = parse_num(f[3], where);
+    r.pixel_auroc = parse_num(f[4], where);
+    r.aupro = parse_num(f[5], where);
+    r.miou_nfa = parse_num(f[6], where);
+    r.miou_oracle = parse_num(f[7], where);
+    r.oracle_threshold = parse_num(f[8], where);
+    out.push_back({f[0], r});
+  }
+  return out;
 }
 
 std::string eval_json(const std::string& category, const EvalResult& r) {

@@ -27,7 +27,8 @@ struct Prediction {
 struct EvalResult {
   int64_t images = 0, anomalous = 0, size = 0;            // size: T of the T×T maps
   std::optional<double> image_auroc, pixel_auroc, aupro;  // empty when undefined (one class)
-  double miou_nfa = 0;                                    // at log NFA = 0
+  // Pixel metrics are empty (n/a) when the test set has image labels only (no masks).
+  std::optional<double> miou_nfa;  // at log NFA = 0
   // The best mIoU over all thresholds; empty when no test pixel is anomalous (then detecting
   // nothing is trivially perfect and the number says nothing about the model).
   std::optional<double> miou_oracle, oracle_threshold;
@@ -35,8 +36,16 @@ struct EvalResult {
   std::vector<std::string> notes;  // why a metric is missing
 };
 
+// Pixel metrics need a mask for every anomalous image (has_pixel_labels); without, they are
+// left empty with a note, never computed against all-zero masks.
 EvalResult evaluate(const std::vector<Prediction>& preds);
 // metrics.json text.
 std::string eval_json(const std::string& category, const EvalResult& r);
+// metrics.csv text: a header and one row per category (category, images, anomalous_images,
+// image_auroc, pixel_auroc, aupro_0.3, miou_nfa0, miou_oracle, miou_oracle_threshold), "n/a"
+// for a metric that is undefined.
+std::string metrics_csv(const std::vector<std::pair<std::string, EvalResult>>& rows);
+// Reads metrics.csv back (the scalar metrics; no curves). Throws naming the file and row.
+std::vector<std::pair<std::string, EvalResult>> read_metrics_csv(const std::string& path);
 
 }  // namespace uflow::app

@@ -57,15 +57,14 @@ int predict_command(const std::vector<std::string>& args) {
   Args a("predict",
          "Anomaly maps, -log10 NFA maps and masks (detection where log10 NFA < 0) for images.");
   a.positional("checkpoint", "checkpoint.h5 written by uflow train")
-      .positional("images", "a folder of images, or an MVTec category (its test set is used)")
+      .positional_list("images",
+                       "image files, folders of images, or MVTec categories (their test sets)")
       .option("out", "dir", "predictions", "output folder");
   add_inference_options(a);
   if (!a.parse(args)) return 0;
   PredictOptions opt = inference_options(a);
   opt.model = a.str("checkpoint");
-  const std::string input = a.str("images");
-  std::vector<Sample> samples =
-      fs::is_directory(fs::path(input) / "test") ? scan_mvtec(input).test : scan_folder(input);
+  const std::vector<Sample> samples = scan_inputs(a.list("images"));
   LoadedModel model = load_model(a.str("checkpoint"), a.str("weights"), opt.device);
   const std::string out = a.str("out");
   const OutputLock lock(out, "predict");

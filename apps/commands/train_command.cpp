@@ -13,6 +13,7 @@
 #include "apps/cli/output_lock.h"
 #include "apps/commands/device_option.h"
 #include "apps/model/features.h"
+#include "apps/model/presets.h"
 #include "apps/model/spec_limits.h"
 #include "apps/model/trainer.h"
 #include "imaging/image_io.h"
@@ -48,7 +49,7 @@ std::string read_loss_log(const fs::path& path, int64_t keep) {
 TrainSummary run_training(const TrainRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   UFLOW_CHECK(!(req.resume && req.force), "--resume and --force exclude each other");
-  const Category cat = scan_mvtec(req.data);
+  const Category cat = scan_mvtec(req.data, ScanPart::train);
   const OutputLock lock(req.out, "train");
   const fs::path ckpt = fs::path(req.out) / "checkpoint.h5";
   const fs::path log_path = fs::path(req.out) / "loss.csv";
@@ -142,6 +143,10 @@ int train_command(const std::vector<std::string>& args) {
   Args a("train", "Train the U-Flow on the normal images of an MVTec AD style category.");
   a.positional("data", "category folder (<data>/train/good/*.png ...)")
       .option("out", "dir", "runs/uflow", "output folder: checkpoint.h5, loss.csv")
+      .option("preset", "none|paper|anomalib", "none",
+              "published settings (see below); options given explicitly override them")
+      .option("category", "name", "",
+              "MVTec AD category whose preset settings to use (default: the data folder's name)")
       .option("extractor", "small|paper", "paper",
               "feature extractor: the paper's MS-CaiT (needs --weights) or a small seeded "
               "random CaiT that needs no download")
@@ -162,7 +167,8 @@ int train_command(const std::vector<std::string>& args) {
       .flag("resume", "continue from <out>/checkpoint.h5 (its settings win, --epochs may extend)")
       .flag("force",
             "start over in an --out folder that holds a checkpoint (its checkpoint.h5 and "
-            "loss.csv are removed first)");
+            "loss.csv are removed first)")
+      .epilog(presets_help());
   add_image_limit_options(a);
   if (!a.parse(args)) return 0;
   apply_image_limit_options(a);
@@ -180,6 +186,26 @@ int train_command(const std::vector<std::string>& args) {
   req.train.lr = a.real("lr", kLearningRate);
   req.train.weight_decay = a.real("weight-decay", kWeightDecay);
   req.train.loss = parse_loss_variant(a.str("loss"), "--loss");
+  const PresetKind preset = parse_preset(a.str("preset"), "--preset");
+  if (preset != PresetKind::none) {
+    const std::string category = a.has("category") ? a.str("category") : category_name(req.data);
+    const PresetSettings p = preset_settings(preset, category);
+    if (!p.category_known)
+      std::printf("uflow train: '%s' is no MVTec AD category: the authors' default settings\n",
+                  category.c_str());
+    // The preset fills every setting not given on the command line.
+    if (!a.has("extractor")) req.spec.extractor = p.extractor;
+    if (!a.has("input-size")) req.spec.input_size = p.input_size;
+    req.spec.flow_steps = p.flow_steps;
+    if (!a.has("epochs")) req.train.epochs = p.train.epochs;
+    if (!a.has("batch")) req.train.batch = p.train.batch;
+    if (!a.has("lr")) req.train.lr = p.train.lr;
+    if (!a.has("weight-decay")) req.train.weight_decay = p.train.weight_decay;
+    req.train.preset = p.label;
+    std::printf("uflow train: preset %s: %lld epochs, batch %lld, lr %.6g, weight decay %.3g\n",
+                p.label.c_str(), static_cast<long long>(req.train.epochs),
+                static_cast<long long>(req.train.batch), req.train.lr, req.train.weight_decay);
+  }
   req.checkpoint_every = a.integer("checkpoint-every", kCheckpointEvery);
   req.resume = a.has("resume");
   req.force = a.has("force");

@@ -56,6 +56,7 @@ void write_spec(H5File& f, const CheckpointInfo& info, const std::string& path) 
   f.set_attr("lr", info.train.lr);
   f.set_attr("weight_decay", info.train.weight_decay);
   f.set_attr("loss", to_string(info.train.loss));
+  f.set_attr("preset", info.train.preset);
 }
 
 // Attribute readers that refuse values outside the model's limits (apps/model/spec_limits.h),
@@ -189,6 +190,8 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
   info.train.lr = real_attr(f, "lr", {0.0, kLearningRate.hi});
   info.train.weight_decay = real_attr(f, "weight_decay", kWeightDecay);
   info.train.loss = parse_loss_variant(f.attr_string("loss"), path + ": attribute loss");
+  // Checkpoints written before presets existed have none.
+  if (f.has_attr("preset")) info.train.preset = f.attr_string("preset");
   info.epoch = int_attr(f, "epoch", {0, info.train.epochs > 0 ? info.train.epochs : kEpochs.hi});
   return info;
 }

@@ -16,6 +16,7 @@ struct TrainSettings {
   double lr = 1e-3;
   double weight_decay = 1e-5;
   LossVariant loss = LossVariant::current;
+  std::string preset = "none";  // the preset the settings came from, e.g. "paper:bottle"
 };
 // The command line's --loss, read once; `source` (the option) starts the error line.
 LossVariant parse_loss_variant(const std::string& text, const std::string& source);

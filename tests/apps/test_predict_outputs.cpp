@@ -58,6 +58,7 @@ app::Prediction prediction(const std::string& image, const std::string& name, bo
   p.sample.name = name;
   p.sample.defect = anomalous ? "scratch" : "good";
   p.sample.anomalous = anomalous;
+  if (anomalous) p.sample.mask = name + "_mask.png";  // a pixel-labelled test set
   p.anomaly_map = kernels::rand_uniform({8, 8}, 3, name.size());
   p.neg_log_nfa = kernels::affine_scalar(kernels::rand_uniform({8, 8}, 4, name.size()), 2, -1);
   p.ground_truth = kernels::full({8, 8}, mask_value);

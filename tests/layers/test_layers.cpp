@@ -1,6 +1,11 @@
-// Layers: hierarchical parameter names, float64 gradchecks of every layer, CaiT configs.
+// Layers: hierarchical parameter names, float64 gradchecks of every layer, CaiT configs,
+// max pooling against a direct loop.
+#include <cmath>
+
 #include "layers/cait.h"
+#include "layers/max_pool.h"
 #include "layers/ms_cait.h"
+#include "layers/resnet.h"
 #include "test_util.h"
 
 using namespace uflow;
@@ -134,4 +139,74 @@ TEST_CASE("MS-CaiT small config produces finest-first feature maps") {
   MsCaitExtractor ex2(ms_cait_small_config(64, 2, 1), gen2);
   CHECK(ex.model(0).parameter("blocks.0.attn.qkv.weight").to_vector() ==
         ex2.model(0).parameter("blocks.0.attn.qkv.weight").to_vector());
+}
+
+namespace {
+
+// Running variances must stay positive after randomize().
+void positive_variances(Module& m) {
+  for (auto& [name, p] : m.named_parameters())
+    if (name.size() >= 11 && name.compare(name.size() - 11, 11, "running_var") == 0)
+      m.set_parameter(name, kernels::affine_scalar(kernels::binary(BinaryOp::mul, p, p), 1.0, 0.5));
+}
+
+}  // namespace
+
+TEST_CASE("max_pool2d equals the maximum over each window, padding never winning") {
+  Generator gen(20);
+  for (const double offset : {0.0, -3.0}) {  // mixed signs, and all negative
+    const Tensor x =
+        kernels::affine_scalar(gen.normal({2, 3, 7, 6}, 0.0, 1.0, DType::f64), 1.0, offset);
+    for (const auto& [k, s, p] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+             {3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {1, 1, 0}}) {
+      const Tensor y = max_pool2d(x, k, s, p);
+      const int64_t oh = (7 + 2 * p - k) / s + 1, ow = (6 + 2 * p - k) / s + 1;
+      REQUIRE(y.shape() == Shape{2, 3, oh, ow});
+      const std::vector<double> xv = x.to_vector(), yv = y.to_vector();
+      double worst = 0;
+      for (int64_t bc = 0; bc < 6; ++bc)
+        for (int64_t i = 0; i < oh; ++i)
+          for (int64_t j = 0; j < ow; ++j) {
+            double m = -INFINITY;
+            for (int64_t a = 0; a < k; ++a)
+              for (int64_t b = 0; b < k; ++b) {
+                const int64_t r = i * s - p + a, c = j * s - p + b;
+                if (r >= 0 && r < 7 && c >= 0 && c < 6) m = std::max(m, xv[(bc * 7 + r) * 6 + c]);
+              }
+            worst = std::max(worst, std::fabs(yv[(bc * oh + i) * ow + j] - m));
+          }
+      INFO("kernel ", k, " stride ", s, " padding ", p, " offset ", offset);
+      CHECK(worst <= 1e-14);
+    }
+  }
+  CHECK_THROWS_WITH_AS(max_pool2d(kernels::zeros({1, 1, 4, 4}), 3, 2, 2),
+                       doctest::Contains("padding at most half the kernel"), Error);
+}
+
+TEST_CASE("gradcheck: max_pool2d, BatchNorm2d (eval), residual blocks") {
+  // Distinct values (no ties): the pool's gradient is defined everywhere gradcheck probes.
+  CHECK_GRADCHECK([](const std::vector<Tensor>& in) { return max_pool2d(in[0], 3, 2, 1); },
+                  std::vector<Tensor>{input({1, 2, 5, 6}, 21)});
+  CHECK_GRADCHECK([](const std::vector<Tensor>& in) { return max_pool2d(in[0], 2, 2, 0); },
+                  std::vector<Tensor>{input({1, 2, 4, 4}, 22)});
+  BatchNorm2d bn(3);
+  randomize(bn, 23);
+  positive_variances(bn);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return bn.forward(in[0]); },
+                  with_params(input({2, 3, 2, 3}, 24), bn));
+  Generator gen(25);
+  // A basic block whose shortcut downsamples (stride 2, 2 -> 3 channels), and a bottleneck
+  // (inner width 2·96/64 = 3, output 8 channels).
+  ResidualBlock basic(ResNetBlockKind::basic, 2, 3, 2, 64, gen);
+  randomize(basic, 26);
+  positive_variances(basic);
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return basic.forward(in[0]); },
+                  with_params(input({1, 2, 4, 4}, 27), basic));
+  ResidualBlock bottleneck(ResNetBlockKind::bottleneck, 3, 2, 1, 96, gen);
+  randomize(bottleneck, 28);
+  positive_variances(bottleneck);
+  CHECK(bottleneck.parameter("conv2.weight").shape() == Shape{3, 3, 3, 3});
+  CHECK(bottleneck.parameter("downsample.0.weight").shape() == Shape{8, 3, 1, 1});
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return bottleneck.forward(in[0]); },
+                  with_params(input({1, 3, 2, 2}, 29), bottleneck));
 }
