@@ -19,8 +19,11 @@ std::vector<Tensor> views_of(const Tensor& x) {
 
 TEST_CASE("to_dtype of strided views converts on the device exactly as on the CPU") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
-  for (const auto [from, to] :
+  for (const auto& conversion :
        {std::pair{DType::f32, DType::f64}, std::pair{DType::f64, DType::f32}}) {
+    // Plain variables, not a structured binding: lambdas (CAPTURE, run) cannot capture those
+    // under clang.
+    const DType from = conversion.first, to = conversion.second;
     CAPTURE(std::string(dtype_name(from)));
     const Tensor x =
         kernels::to_dtype(kernels::rand_normal({4, 6, 5}, 3, 0, 0.0, 1e3, DType::f64), from);
@@ -37,8 +40,11 @@ TEST_CASE("to_dtype of strided views converts on the device exactly as on the CP
 
 TEST_CASE("copy_ into strided destinations of another dtype, broadcasting, across devices") {
   UFLOW_REQUIRE_CUDA_OR_SKIP();
-  for (const auto [from, to] :
+  for (const auto& conversion :
        {std::pair{DType::f32, DType::f64}, std::pair{DType::f64, DType::f32}}) {
+    // Plain variables, not a structured binding: lambdas (CAPTURE, run) cannot capture those
+    // under clang.
+    const DType from = conversion.first, to = conversion.second;
     CAPTURE(std::string(dtype_name(from)));
     const Tensor src =
         kernels::to_dtype(kernels::rand_normal({8, 6}, 4, 0, 0.0, 1.0, DType::f64), from);

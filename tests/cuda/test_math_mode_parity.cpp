@@ -39,8 +39,11 @@ TEST_CASE("tf32 and bf16 GEMMs differ from fp32 within their rounding bounds") {
   const Tensor ag = kernels::to_device(a, Device::cuda), bg = kernels::to_device(b, Device::cuda);
   const double fp32 = worst_relative_to_bound(kernels::matmul(ag, bg), exact, bound);
   CHECK(fp32 < 1e-6);
-  for (const auto [p, u] : {std::pair{Precision::tf32, std::ldexp(1.0, -10)},
-                            std::pair{Precision::bf16, std::ldexp(1.0, -7)}}) {
+  for (const auto& mode : {std::pair{Precision::tf32, std::ldexp(1.0, -10)},
+                           std::pair{Precision::bf16, std::ldexp(1.0, -7)}}) {
+    // Plain variables: clang's lambdas (CAPTURE) cannot capture a structured binding.
+    const Precision p = mode.first;
+    const double u = mode.second;
     CAPTURE(std::string(cuda::to_string(p)));
     cuda::PrecisionScope scope(p);
     const double w = worst_relative_to_bound(kernels::matmul(ag, bg), exact, bound);

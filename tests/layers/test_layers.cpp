@@ -157,8 +157,10 @@ TEST_CASE("max_pool2d equals the maximum over each window, padding never winning
   for (const double offset : {0.0, -3.0}) {  // mixed signs, and all negative
     const Tensor x =
         kernels::affine_scalar(gen.normal({2, 3, 7, 6}, 0.0, 1.0, DType::f64), 1.0, offset);
-    for (const auto& [k, s, p] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+    for (const auto& window : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
              {3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {1, 1, 0}}) {
+      // Plain variables: clang's lambdas (INFO) cannot capture a structured binding.
+      const int64_t k = std::get<0>(window), s = std::get<1>(window), p = std::get<2>(window);
       const Tensor y = max_pool2d(x, k, s, p);
       const int64_t oh = (7 + 2 * p - k) / s + 1, ow = (6 + 2 * p - k) / s + 1;
       REQUIRE(y.shape() == Shape{2, 3, oh, ow});
