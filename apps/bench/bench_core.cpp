@@ -62,14 +62,18 @@ void bench_cpu(int warmup, int runs) {
            t_direct);
   }
 
-  // conv2d: ours (im2col + one sgemm per sample) vs the GEMMs alone on an im2col matrix built
-  // beforehand: the floor for any im2col + GEMM convolution.
+  // conv2d forward and both backward passes: ours vs the GEMMs alone on an im2col matrix built
+  // beforehand, the floor for any im2col + GEMM convolution. The forward and the input gradient
+  // of this shape run Winograd F(2×2, 3×3) (2.25× fewer multiplications), so they can beat
+  // that floor; the weight gradient is im2col + GEMM. FLOPs are the direct convolution's.
   {
     const Tensor x = kernels::rand_uniform({kN, kC, kH, kW}, 3, 0, -1, 1);
     const Tensor w = kernels::rand_uniform({kC, kC, kK, kK}, 4, 0, -0.05, 0.05);
+    const Tensor dy = kernels::rand_uniform({kN, kC, kH, kW}, 5, 0, -1, 1);
     Conv2dOptions opt;
     opt.pad_h = opt.pad_w = 1;
     const int64_t rows = kC * kK * kK, pixels = kH * kW;
+    const double flops = 2.0 * kN * kC * pixels * rows;
     // The unfolded input of every sample, (C·3·3, 28·28): row (c, i, j) holds input channel c
     // shifted by (i - 1, j - 1), zero outside.
     std::vector<float> col(kN * rows * pixels, 0.f);
@@ -84,24 +88,51 @@ void bench_cpu(int warmup, int runs) {
               col[(n * rows + r) * pixels + oy * kW + ox] = xv[((n * kC + c) * kH + iy) * kW + ix];
           }
       }
-    std::vector<float> y(kN * kC * pixels);
-    const auto [t_ours, t_direct] =
-        race([&] { (void)kernels::conv2d(x, w, Tensor(), opt); },
-             [&] {
-               for (int64_t n = 0; n < kN; ++n)
-                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kC, pixels, rows, 1.f,
-                             w.data<float>(), rows, col.data() + n * rows * pixels, pixels, 0.f,
-                             y.data() + n * kC * pixels, pixels);
-             },
-             warmup, runs);
-    report("conv2d 3x3 408->408 28x28 b8 (cpu)", "sgemm on im2col", 2.0 * kN * kC * pixels * rows,
-           t_ours, t_direct);
-    // Our result against the direct one, so the figures compare the same computation.
-    const std::vector<float> ours = kernels::conv2d(x, w, Tensor(), opt).to_floats();
-    double worst = 0;
-    for (size_t i = 0; i < ours.size(); ++i)
-      worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - y[i])));
-    std::printf("  (max |ours - direct| = %.2e)\n", worst);
+    std::vector<float> y(kN * kC * pixels), dcol(kN * rows * pixels), dw(kC * rows);
+    const float* wp = w.data<float>();
+    const float* dyp = dy.data<float>();
+    {
+      const auto [t_ours, t_direct] =
+          race([&] { (void)kernels::conv2d(x, w, Tensor(), opt); },
+               [&] {
+                 for (int64_t n = 0; n < kN; ++n)
+                   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, kC, pixels, rows, 1.f, wp,
+                               rows, col.data() + n * rows * pixels, pixels, 0.f,
+                               y.data() + n * kC * pixels, pixels);
+               },
+               warmup, runs);
+      report("conv2d 3x3 408->408 28x28 b8 (cpu)", "sgemm on im2col", flops, t_ours, t_direct);
+      // Our result against the direct one, so the figures compare the same computation.
+      const std::vector<float> ours = kernels::conv2d(x, w, Tensor(), opt).to_floats();
+      double worst = 0;
+      for (size_t i = 0; i < ours.size(); ++i)
+        worst = std::max(worst, static_cast<double>(std::fabs(ours[i] - y[i])));
+      std::printf("  (max |ours - direct| = %.2e)\n", worst);
+    }
+    {
+      const auto [t_ours, t_direct] =
+          race([&] { (void)kernels::conv2d_backward_input(dy, w, x.shape(), opt); },
+               [&] {  // dcol = Wᵀ·dy per sample (col2im not counted)
+                 for (int64_t n = 0; n < kN; ++n)
+                   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, rows, pixels, kC, 1.f, wp,
+                               rows, dyp + n * kC * pixels, pixels, 0.f,
+                               dcol.data() + n * rows * pixels, pixels);
+               },
+               warmup, runs);
+      report("conv2d input grad (cpu)", "sgemm Wt*dy", flops, t_ours, t_direct);
+    }
+    {
+      const auto [t_ours, t_direct] =
+          race([&] { (void)kernels::conv2d_backward_weight(dy, x, w.shape(), opt); },
+               [&] {  // dW = Σ dy·colᵀ over samples
+                 for (int64_t n = 0; n < kN; ++n)
+                   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, kC, rows, pixels, 1.f,
+                               dyp + n * kC * pixels, pixels, col.data() + n * rows * pixels,
+                               pixels, n == 0 ? 0.f : 1.f, dw.data(), rows);
+               },
+               warmup, runs);
+      report("conv2d weight grad (cpu)", "sgemm dy*colT", flops, t_ours, t_direct);
+    }
   }
 }
 
@@ -185,9 +216,10 @@ void bench_cuda(int warmup, int runs) {
 
 int bench_core(const std::vector<std::string>& argv) {
   Args args("bench core",
-            "Times our matmul (1024x1024x1024 f32) and conv2d (3x3, 408->408, 28x28, batch 8)\n"
-            "against direct OpenBLAS / cuBLAS / cuDNN calls of the same shape; prints GFLOP/s\n"
-            "and the ratio ours/direct (medians after warm-up).");
+            "Times our matmul (1024x1024x1024 f32) and conv2d (3x3, 408->408, 28x28, batch 8;\n"
+            "on the CPU also its input and weight gradients) against direct OpenBLAS / cuBLAS /\n"
+            "cuDNN calls of the same shape; prints GFLOP/s and the ratio ours/direct (medians\n"
+            "after warm-up). The CPU's direct conv2d is the GEMMs alone on a ready im2col matrix.");
   // glibc's malloc takes several rounds before it keeps multi-megabyte blocks instead of
   // unmapping them; the warm-up reaches that steady state so that page faults of the first
   // allocations are not counted as dispatch cost.

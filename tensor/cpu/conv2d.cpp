@@ -1,16 +1,19 @@
-// conv2d on the CPU as im2col + GEMM. Ungrouped convolutions whose GEMMs are large put a chunk
-// of samples side by side and run one GEMM per chunk (the wide layout below). Otherwise each
+// conv2d on the CPU. 3×3 stride-1 convolutions with enough channels (the flow's subnets) go to
+// Winograd's F(2×2, 3×3) (conv2d_winograd.h) for the forward and the input gradient; the rest,
+// and every weight gradient, is im2col + GEMM. Ungrouped convolutions whose GEMMs are large put a
+// chunk of samples side by side and run one GEMM per chunk (the wide layout below). Otherwise each
 // sample is unfolded into a (C·KH·KW, OH·OW) matrix whose rows for one group are contiguous,
 // so each group is a single GEMM against its (O/groups, C/groups·KH·KW) weight block; small
 // GEMMs run in parallel over the batch (or over groups) instead of on OpenBLAS's threads.
 #include <omp.h>
 
 #include <algorithm>
-#include <memory>
 #include <vector>
 
+#include "tensor/cpu/conv2d_winograd.h"
 #include "tensor/cpu/cpu_backend.h"
 #include "tensor/cpu/gemm.h"
+#include "tensor/cpu/scratch.h"
 
 namespace uflow::cpu {
 namespace {
@@ -85,17 +88,6 @@ void col2im(const T* col, T* dx, const Conv2dGeometry& g, bool parallel) {
     col2im_channel(col, g.out_pixels(), dx + ch * g.h * g.w, g, ch);
 }
 
-// Uninitialised scratch memory (a std::vector would zero megabytes for nothing on every call).
-template <typename T>
-class ScratchBuffer {
- public:
-  explicit ScratchBuffer(int64_t n) : p_(n > 0 ? new T[n] : nullptr) {}
-  T* get() const { return p_.get(); }
-
- private:
-  std::unique_ptr<T[]> p_;
-};
-
 // Whether to spread samples over threads (small GEMMs, which OpenBLAS runs single-threaded).
 bool batch_parallel(const Conv2dGeometry& g) {
   return g.n > 1 && g.o_per_group() * g.out_pixels() * g.col_rows() < kSmallGemmMacs;
@@ -110,8 +102,8 @@ bool group_parallel(const Conv2dGeometry& g) {
 // chunk is one GEMM with a long inner dimension instead of nb short ones. OpenBLAS splits the
 // longer GEMM better over its threads, and the weight gradient is written once per chunk
 // instead of once per sample. Used for ungrouped convolutions whose per-sample GEMMs are
-// already large (the flow's 3×3 convolutions, the patch embedding); chunks keep each scratch
-// matrix under kWideElements.
+// already large (the weight gradient of the flow's 3×3 convolutions, the patch embedding);
+// chunks keep each scratch matrix under kWideElements.
 constexpr int64_t kWideElements = int64_t{24} << 20;
 
 bool wide(const Conv2dGeometry& g) {
@@ -161,12 +153,13 @@ void samples_to_wide(const T* y, T* wide, const Conv2dGeometry& g, int64_t s0, i
 template <typename T>
 void conv2d_forward_wide(T* y, const T* x, const T* w, const T* bias, const Conv2dGeometry& g) {
   const int64_t rows = g.col_rows(), ohw = g.out_pixels(), chunk = wide_chunk(g);
-  ScratchBuffer<T> col(rows * chunk * ohw), out(g.o * chunk * ohw);
+  T* col = scratch<T>(0, rows * chunk * ohw);
+  T* out = scratch<T>(1, g.o * chunk * ohw);
   for (int64_t s0 = 0; s0 < g.n; s0 += chunk) {
     const int64_t nb = std::min(chunk, g.n - s0), cols = nb * ohw;
-    im2col_wide(x, col.get(), g, s0, nb);
-    cpu::gemm(false, false, g.o, cols, rows, T(1), w, rows, col.get(), cols, T(0), out.get(), cols);
-    wide_to_samples(out.get(), y, bias, g, s0, nb);
+    im2col_wide(x, col, g, s0, nb);
+    cpu::gemm(false, false, g.o, cols, rows, T(1), w, rows, col, cols, T(0), out, cols);
+    wide_to_samples(out, y, bias, g, s0, nb);
   }
 }
 
@@ -175,17 +168,18 @@ template <typename T>
 void conv2d_backward_input_wide(T* dx, const T* dy, const T* w, const Conv2dGeometry& g) {
   const int64_t rows = g.col_rows(), ohw = g.out_pixels(), chunk = wide_chunk(g);
   const int64_t sample = g.c * g.h * g.w, plane = g.h * g.w;
-  ScratchBuffer<T> dyw(g.o * chunk * ohw), dcol(rows * chunk * ohw);
+  T* dyw = scratch<T>(0, g.o * chunk * ohw);
+  T* dcol = scratch<T>(1, rows * chunk * ohw);
   for (int64_t s0 = 0; s0 < g.n; s0 += chunk) {
     const int64_t nb = std::min(chunk, g.n - s0), cols = nb * ohw;
-    samples_to_wide(dy, dyw.get(), g, s0, nb);
-    cpu::gemm(true, false, rows, cols, g.o, T(1), w, rows, dyw.get(), cols, T(0), dcol.get(), cols);
+    samples_to_wide(dy, dyw, g, s0, nb);
+    cpu::gemm(true, false, rows, cols, g.o, T(1), w, rows, dyw, cols, T(0), dcol, cols);
 #pragma omp parallel for collapse(2) schedule(static)
     for (int64_t j = 0; j < nb; ++j)
       for (int64_t ch = 0; ch < g.c; ++ch) {
         T* dxc = dx + (s0 + j) * sample + ch * plane;
         std::fill(dxc, dxc + plane, T(0));
-        col2im_channel(dcol.get() + j * ohw, cols, dxc, g, ch);
+        col2im_channel(dcol + j * ohw, cols, dxc, g, ch);
       }
   }
 }
@@ -194,13 +188,14 @@ void conv2d_backward_input_wide(T* dx, const T* dy, const T* w, const Conv2dGeom
 template <typename T>
 void conv2d_backward_weight_wide(T* dw, const T* dy, const T* x, const Conv2dGeometry& g) {
   const int64_t rows = g.col_rows(), ohw = g.out_pixels(), chunk = wide_chunk(g);
-  ScratchBuffer<T> dyw(g.o * chunk * ohw), col(rows * chunk * ohw);
+  T* dyw = scratch<T>(0, g.o * chunk * ohw);
+  T* col = scratch<T>(1, rows * chunk * ohw);
   for (int64_t s0 = 0; s0 < g.n; s0 += chunk) {
     const int64_t nb = std::min(chunk, g.n - s0), cols = nb * ohw;
-    samples_to_wide(dy, dyw.get(), g, s0, nb);
-    im2col_wide(x, col.get(), g, s0, nb);
-    cpu::gemm(false, true, g.o, rows, cols, T(1), dyw.get(), cols, col.get(), cols,
-              s0 == 0 ? T(0) : T(1), dw, rows);
+    samples_to_wide(dy, dyw, g, s0, nb);
+    im2col_wide(x, col, g, s0, nb);
+    cpu::gemm(false, true, g.o, rows, cols, T(1), dyw, cols, col, cols, s0 == 0 ? T(0) : T(1), dw,
+              rows);
   }
 }
 
@@ -209,6 +204,9 @@ void conv2d_backward_weight_wide(T* dw, const T* dy, const T* x, const Conv2dGeo
 void CpuBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& w,
                                 const Tensor& bias, const Conv2dGeometry& g) const {
   dispatch_dtype(x.dtype(), [&]<typename T>() {
+    if (winograd_applies(g))
+      return winograd_conv2d_forward(y.data<T>(), x.data<T>(), w.data<T>(),
+                                     bias.defined() ? bias.data<T>() : nullptr, g);
     if (wide(g))
       return conv2d_forward_wide(y.data<T>(), x.data<T>(), w.data<T>(),
                                  bias.defined() ? bias.data<T>() : nullptr, g);
@@ -217,7 +215,7 @@ void CpuBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& 
     const bool pointwise = g.is_pointwise();
     const bool par = batch_parallel(g), gpar = group_parallel(g);
     const int threads = par ? omp_get_max_threads() : 1;
-    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    T* cols = pointwise ? nullptr : scratch<T>(0, threads * col_size);
     const T* xp = x.data<T>();
     const T* wp = w.data<T>();
     const T* bp = bias.defined() ? bias.data<T>() : nullptr;
@@ -227,7 +225,7 @@ void CpuBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& 
       const T* xs = xp + s * g.c * g.h * g.w;
       const T* col = xs;
       if (!pointwise) {
-        T* buf = cols.get() + omp_get_thread_num() * col_size;
+        T* buf = cols + omp_get_thread_num() * col_size;
         im2col(xs, buf, ohw, g, !par);
         col = buf;
       }
@@ -245,20 +243,22 @@ void CpuBackend::conv2d_forward(const Tensor& y, const Tensor& x, const Tensor& 
 void CpuBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, const Tensor& w,
                                        const Conv2dGeometry& g) const {
   dispatch_dtype(dy.dtype(), [&]<typename T>() {
+    if (winograd_applies(g))
+      return winograd_conv2d_backward_input(dx.data<T>(), dy.data<T>(), w.data<T>(), g);
     if (wide(g)) return conv2d_backward_input_wide(dx.data<T>(), dy.data<T>(), w.data<T>(), g);
     const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
     const int64_t col_size = g.c * g.kh * g.kw * ohw;
     const bool pointwise = g.is_pointwise();
     const bool par = batch_parallel(g), gpar = group_parallel(g);
     const int threads = par ? omp_get_max_threads() : 1;
-    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    T* cols = pointwise ? nullptr : scratch<T>(0, threads * col_size);
     const T* dyp = dy.data<T>();
     const T* wp = w.data<T>();
     T* dxp = dx.data<T>();
 #pragma omp parallel for schedule(static) if (par)
     for (int64_t s = 0; s < g.n; ++s) {
       T* dxs = dxp + s * g.c * g.h * g.w;
-      T* dcol = pointwise ? dxs : cols.get() + omp_get_thread_num() * col_size;
+      T* dcol = pointwise ? dxs : cols + omp_get_thread_num() * col_size;
 #pragma omp parallel for schedule(static) if (gpar)
       for (int64_t grp = 0; grp < g.groups; ++grp)
         cpu::gemm(true, false, rows, ohw, og, T(1), wp + grp * og * rows, rows,
@@ -281,7 +281,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, cons
     const bool pointwise = g.is_pointwise();
     const bool par = batch_parallel(g), gpar = group_parallel(g);
     const int threads = par ? omp_get_max_threads() : 1;
-    ScratchBuffer<T> cols(pointwise ? 0 : threads * col_size);
+    T* cols = pointwise ? nullptr : scratch<T>(0, threads * col_size);
     // Each thread sums its samples into its own copy; the copies are added at the end.
     std::vector<T> partial(par ? threads * w_size : 0, T(0));
     const T* dyp = dy.data<T>();
@@ -294,7 +294,7 @@ void CpuBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, cons
       const T* xs = xp + s * g.c * g.h * g.w;
       const T* col = xs;
       if (!pointwise) {
-        T* buf = cols.get() + tid * col_size;
+        T* buf = cols + tid * col_size;
         im2col(xs, buf, ohw, g, !par);
         col = buf;
       }

@@ -124,8 +124,16 @@ TEST_CASE("conv2d against the convolution by definition") {
       {{1, 2, 6, 7}, {2, 2, 5, 3}, 1, 0, 1, true, false},       // 'same', odd kernel
       {{2, 3, 8, 8}, {4, 3, 3, 3}, 3, 2, 1, false, true},       // stride 3, pad 2
       {{1, 2, 3, 3}, {2, 2, 3, 3}, 1, 0, 1, false, true},       // kernel the size of the input
-      {{2, 16, 16, 16}, {16, 16, 3, 3}, 1, 1, 1, false, true},  // wide: batch in one GEMM
+      {{2, 16, 16, 16}, {24, 16, 5, 5}, 1, 2, 1, false, true},  // wide: batch in one GEMM
       {{11, 64, 64, 64}, {8, 64, 3, 3}, 1, 1, 1, false, true},  // wide, in two chunks
+      // 3×3, stride 1, no groups, ≥ 16 channels a side: Winograd F(2×2, 3×3). Even and odd
+      // sizes (partial edge tiles), every padding it takes, 'same', a 1×1 input.
+      {{2, 16, 16, 16}, {16, 16, 3, 3}, 1, 1, 1, false, true},
+      {{1, 16, 7, 5}, {24, 16, 3, 3}, 1, 1, 1, false, true},
+      {{2, 20, 9, 8}, {16, 20, 3, 3}, 1, 0, 1, false, false},
+      {{1, 16, 6, 7}, {16, 16, 3, 3}, 1, 2, 1, false, true},
+      {{1, 16, 5, 6}, {16, 16, 3, 3}, 1, 0, 1, true, true},
+      {{3, 17, 1, 1}, {18, 17, 3, 3}, 1, 1, 1, false, true},
   };
   for (DType dt : {DType::f64, DType::f32}) {
     const double tol = dt == DType::f64 ? 1e-12 : 3e-5;
@@ -200,11 +208,17 @@ TEST_CASE("conv2d backward passes are the adjoints of the forward (dot-product t
       {{3, 4, 6, 5}, {6, 2, 3, 3}, opts(2, 1, 2)},
       {{3, 4, 6, 5}, {6, 4, 2, 2}, opts(1, 0, 1, true)},
       {{11, 64, 64, 64}, {8, 64, 3, 3}, opts(1, 1)},  // the wide layout in two chunks
+      // Winograd forward and input gradient (the weight gradient stays on im2col): odd sizes,
+      // padding 0 and 2, and a batch in three chunks of samples.
+      {{2, 16, 9, 7}, {24, 16, 3, 3}, opts(1, 1)},
+      {{2, 16, 8, 9}, {16, 16, 3, 3}, opts(1, 0)},
+      {{1, 16, 5, 6}, {16, 16, 3, 3}, opts(1, 2)},
+      {{60, 16, 64, 64}, {16, 16, 3, 3}, opts(1, 1)},
   };
   for (DType dt : {DType::f64, DType::f32}) {
     const double tol = dt == DType::f64 ? 1e-10 : 2e-4;
     for (const Case& c : cases) {
-      // The two-chunk case sums ~10^8 products that cancel down to ~0.1: float32 rounding
+      // The chunked cases sum ~10^8 products that cancel down to ~0.1: float32 rounding
       // alone exceeds the tolerance there, so it is checked in float64 only.
       if (dt == DType::f32 && c.x[0] > 10) continue;
       CAPTURE(shape_str(c.x));
@@ -242,6 +256,16 @@ TEST_CASE("gradcheck conv2d w.r.t. input, weight and bias") {
     const Conv2dOptions o = opts(c.stride, c.pad, c.groups, c.same);
     CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], o); },
                     (std::vector<Tensor>{x, w, b}));
+  }
+  // The Winograd path (3×3, stride 1, ≥ 16 channels: its forward and input gradient), odd
+  // output size, padding 1 and 0. The weight gradient is im2col's, checked above; holding the
+  // 2304 weights fixed keeps this check fast.
+  for (int64_t pad : {1, 0}) {
+    Tensor x = leaf(seq({1, 16, 3, 3}, 0.37, 0.1)), w = cos_seq({16, 16, 3, 3}, 0.91, 0.5);
+    Tensor b = leaf(bias_seq(16));
+    CHECK_GRADCHECK(
+        [&](const std::vector<Tensor>& in) { return conv2d(in[0], w, in[1], opts(1, pad)); },
+        (std::vector<Tensor>{x, b}));
   }
   // Without bias, from a non-contiguous input leaf.
   Tensor xt = leaf(kernels::transpose(seq({1, 2, 4, 3}, 0.37, 0.1), 2, 3));  // (1, 2, 3, 4)

@@ -1,0 +1,199 @@
+// F(2×2, 3×3) Winograd convolution: Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A per 2×2 output tile, with
+//   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],  G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1],
+//   Aᵀ = [1 1 1 0; 0 1 -1 -1].
+// Summed over input channels, the element-wise product at each of the 16 tile positions ξ is a
+// GEMM: M[ξ] (O, tiles) = U[ξ] (O, C) · V[ξ] (C, tiles), where U holds the transformed kernels
+// and V the transformed 4×4 input tiles. A chunk of samples shares each GEMM, so its inner
+// dimension is long. The transforms only add and halve, so float32 results differ from im2col
+// by rounding of the same order as a change of summation order.
+#include "tensor/cpu/conv2d_winograd.h"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "tensor/cpu/gemm.h"
+#include "tensor/cpu/scratch.h"
+
+namespace uflow::cpu {
+namespace {
+
+constexpr int kTile = 16;  // positions of a 4×4 transformed tile
+
+// The part of a geometry the tiling needs, with in/out channels named for the convolution
+// actually computed (the backward pass swaps them).
+struct WinogradShape {
+  int64_t n, c, h, w;  // input
+  int64_t o, oh, ow;   // output
+  int64_t pad_top, pad_left;
+  int64_t tiles_h() const { return (oh + 1) / 2; }
+  int64_t tiles_w() const { return (ow + 1) / 2; }
+  int64_t tiles_per_sample() const { return tiles_h() * tiles_w(); }
+};
+
+// u[ξ·O·C + o·C + c] = (G k Gᵀ)[ξ] for the 3×3 kernel k of (o, c); `kernel(o, c)` points at it
+// with rows `row` apart and columns `col` apart (negative strides read it rotated).
+template <typename T, typename KernelAt>
+void transform_kernels(T* u, int64_t o_count, int64_t c_count, KernelAt kernel, int64_t row,
+                       int64_t col) {
+  const int64_t plane = o_count * c_count;
+#pragma omp parallel for schedule(static)
+  for (int64_t o = 0; o < o_count; ++o)
+    for (int64_t c = 0; c < c_count; ++c) {
+      const T* k = kernel(o, c);
+      T gk[4][3];  // G·k
+      for (int j = 0; j < 3; ++j) {
+        const T k0 = k[j * col], k1 = k[row + j * col], k2 = k[2 * row + j * col];
+        gk[0][j] = k0;
+        gk[1][j] = T(0.5) * (k0 + k1 + k2);
+        gk[2][j] = T(0.5) * (k0 - k1 + k2);
+        gk[3][j] = k2;
+      }
+      T* out = u + o * c_count + c;
+      for (int i = 0; i < 4; ++i) {  // (G·k)·Gᵀ
+        out[(i * 4 + 0) * plane] = gk[i][0];
+        out[(i * 4 + 1) * plane] = T(0.5) * (gk[i][0] + gk[i][1] + gk[i][2]);
+        out[(i * 4 + 2) * plane] = T(0.5) * (gk[i][0] - gk[i][1] + gk[i][2]);
+        out[(i * 4 + 3) * plane] = gk[i][2];
+      }
+    }
+}
+
+// v[ξ·C·cols + c·cols + t] = (Bᵀ d B)[ξ] for the 4×4 input patch d of tile t of samples
+// [s0, s0 + nb); cols = nb · tiles per sample. Pixels outside the input read as zero.
+template <typename T>
+void transform_inputs(T* v, const T* x, const WinogradShape& s, int64_t s0, int64_t nb) {
+  const int64_t th = s.tiles_h(), tw = s.tiles_w(), per = s.tiles_per_sample();
+  const int64_t cols = nb * per, plane = s.c * cols;
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t j = 0; j < nb; ++j)
+    for (int64_t c = 0; c < s.c; ++c) {
+      const T* xc = x + ((s0 + j) * s.c + c) * s.h * s.w;
+      T* vc = v + c * cols + j * per;
+      for (int64_t ty = 0; ty < th; ++ty) {
+        const int64_t y0 = 2 * ty - s.pad_top;
+        for (int64_t tx = 0; tx < tw; ++tx) {
+          const int64_t x0 = 2 * tx - s.pad_left;
+          T d[4][4];
+          if (y0 >= 0 && x0 >= 0 && y0 + 4 <= s.h && x0 + 4 <= s.w) {
+            for (int a = 0; a < 4; ++a)
+              for (int b = 0; b < 4; ++b) d[a][b] = xc[(y0 + a) * s.w + x0 + b];
+          } else {
+            for (int a = 0; a < 4; ++a)
+              for (int b = 0; b < 4; ++b) {
+                const int64_t iy = y0 + a, ix = x0 + b;
+                d[a][b] = (iy >= 0 && iy < s.h && ix >= 0 && ix < s.w) ? xc[iy * s.w + ix] : T(0);
+              }
+          }
+          T bd[4][4];  // Bᵀ·d
+          for (int b = 0; b < 4; ++b) {
+            bd[0][b] = d[0][b] - d[2][b];
+            bd[1][b] = d[1][b] + d[2][b];
+            bd[2][b] = d[2][b] - d[1][b];
+            bd[3][b] = d[1][b] - d[3][b];
+          }
+          T* out = vc + ty * tw + tx;
+          for (int a = 0; a < 4; ++a) {  // (Bᵀ·d)·B
+            out[(a * 4 + 0) * plane] = bd[a][0] - bd[a][2];
+            out[(a * 4 + 1) * plane] = bd[a][1] + bd[a][2];
+            out[(a * 4 + 2) * plane] = bd[a][2] - bd[a][1];
+            out[(a * 4 + 3) * plane] = bd[a][1] - bd[a][3];
+          }
+        }
+      }
+    }
+}
+
+// y tile = Aᵀ m A (+ bias) for every output channel and tile of the chunk; m is M[ξ] (O, cols).
+template <typename T>
+void transform_outputs(T* y, const T* m, const T* bias, const WinogradShape& s, int64_t s0,
+                       int64_t nb) {
+  const int64_t th = s.tiles_h(), tw = s.tiles_w(), per = s.tiles_per_sample();
+  const int64_t cols = nb * per, plane = s.o * cols;
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t j = 0; j < nb; ++j)
+    for (int64_t o = 0; o < s.o; ++o) {
+      const T b = bias ? bias[o] : T(0);
+      const T* mo = m + o * cols + j * per;
+      T* yo = y + ((s0 + j) * s.o + o) * s.oh * s.ow;
+      for (int64_t ty = 0; ty < th; ++ty)
+        for (int64_t tx = 0; tx < tw; ++tx) {
+          const T* in = mo + ty * tw + tx;
+          T am[2][4];  // Aᵀ·m
+          for (int b = 0; b < 4; ++b) {
+            const T m0 = in[(0 * 4 + b) * plane], m1 = in[(1 * 4 + b) * plane];
+            const T m2 = in[(2 * 4 + b) * plane], m3 = in[(3 * 4 + b) * plane];
+            am[0][b] = m0 + m1 + m2;
+            am[1][b] = m1 - m2 - m3;
+          }
+          const int64_t oy = 2 * ty, ox = 2 * tx;
+          for (int a = 0; a < 2 && oy + a < s.oh; ++a) {  // (Aᵀ·m)·A
+            T* row = yo + (oy + a) * s.ow + ox;
+            row[0] = am[a][0] + am[a][1] + am[a][2] + b;
+            if (ox + 1 < s.ow) row[1] = am[a][1] - am[a][2] - am[a][3] + b;
+          }
+        }
+    }
+}
+
+// Chunks of samples keep V and M under this many elements together.
+constexpr int64_t kScratchElements = int64_t{24} << 20;
+
+// The convolution itself, given the transformed kernels u (16, O, C).
+template <typename T>
+void winograd_run(T* y, const T* x, const T* u, const T* bias, const WinogradShape& s) {
+  const int64_t per = s.tiles_per_sample();
+  const int64_t chunk = std::clamp<int64_t>(kScratchElements / (kTile * (s.c + s.o) * per), 1, s.n);
+  T* v = scratch<T>(1, kTile * s.c * chunk * per);
+  T* m = scratch<T>(2, kTile * s.o * chunk * per);
+  for (int64_t s0 = 0; s0 < s.n; s0 += chunk) {
+    const int64_t nb = std::min(chunk, s.n - s0), cols = nb * per;
+    transform_inputs(v, x, s, s0, nb);
+    for (int xi = 0; xi < kTile; ++xi)
+      cpu::gemm(false, false, s.o, cols, s.c, T(1), u + xi * s.o * s.c, s.c, v + xi * s.c * cols,
+                cols, T(0), m + xi * s.o * cols, cols);
+    transform_outputs(y, m, bias, s, s0, nb);
+  }
+}
+
+}  // namespace
+
+bool winograd_applies(const Conv2dGeometry& g) {
+  // Below ~16 channels a side the transforms, not the GEMMs, dominate and im2col wins.
+  return g.kh == 3 && g.kw == 3 && g.stride_h == 1 && g.stride_w == 1 && g.groups == 1 &&
+         g.c >= 16 && g.o >= 16 && g.pad_top <= 2 && g.pad_left <= 2 && g.pad_bottom <= 2 &&
+         g.pad_right <= 2;
+}
+
+template <typename T>
+void winograd_conv2d_forward(T* y, const T* x, const T* w, const T* bias, const Conv2dGeometry& g) {
+  T* u = scratch<T>(0, kTile * g.o * g.c);
+  // w (O, C, 3, 3): kernel (o, c) at w + (o·C + c)·9, rows 3 apart.
+  transform_kernels(
+      u, g.o, g.c, [&](int64_t o, int64_t c) { return w + (o * g.c + c) * 9; }, 3, 1);
+  winograd_run(y, x, u, bias, {g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.pad_top, g.pad_left});
+}
+
+template <typename T>
+void winograd_conv2d_backward_input(T* dx, const T* dy, const T* w, const Conv2dGeometry& g) {
+  T* u = scratch<T>(0, kTile * g.o * g.c);
+  // The kernel from input channel o of dy to output channel c of dx is w[o, c] rotated by
+  // 180°: start at its last element and step backwards.
+  transform_kernels(
+      u, g.c, g.o, [&](int64_t c, int64_t o) { return w + (o * g.c + c) * 9 + 8; }, -3, -1);
+  // dx[iy] = Σ_i dy[iy + pad_top - i] · w[i]: a correlation with the rotated kernel whose
+  // top padding is 2 - pad_top (and likewise on the left).
+  winograd_run(dx, dy, u, static_cast<const T*>(nullptr),
+               {g.n, g.o, g.oh, g.ow, g.c, g.h, g.w, 2 - g.pad_top, 2 - g.pad_left});
+}
+
+template void winograd_conv2d_forward(float*, const float*, const float*, const float*,
+                                      const Conv2dGeometry&);
+template void winograd_conv2d_forward(double*, const double*, const double*, const double*,
+                                      const Conv2dGeometry&);
+template void winograd_conv2d_backward_input(float*, const float*, const float*,
+                                             const Conv2dGeometry&);
+template void winograd_conv2d_backward_input(double*, const double*, const double*,
+                                             const Conv2dGeometry&);
+
+}  // namespace uflow::cpu
