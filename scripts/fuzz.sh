@@ -10,12 +10,12 @@
 # build-sanitize/fuzz/findings-<target>/ (crash-*, leak-*, timeout-*); a finding ends the
 # script with exit 1. Keep a fixed finding as fuzz/corpus/<target>/regression-<what>.<ext>:
 # CTest replays the corpora (fuzz.<target>). Runs under `nice -n 19`: the fuzzers use one core.
-# Environment: UFLOW_FUZZ_TARGETS (default "image_decode checkpoint_load nfa_input"),
+# Environment: UFLOW_FUZZ_TARGETS (default: all five targets of fuzz/CMakeLists.txt),
 # UFLOW_FUZZ_TIMEOUT (seconds one input may take, default 120).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --sanitize
-targets=${UFLOW_FUZZ_TARGETS:-image_decode checkpoint_load nfa_input}
+targets=${UFLOW_FUZZ_TARGETS:-image_decode checkpoint_load nfa_input safetensors_header torch_pickle}
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
