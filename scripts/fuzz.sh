@@ -19,7 +19,8 @@ targets=${UFLOW_FUZZ_TARGETS:-image_decode checkpoint_load nfa_input safetensors
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DUFLOW_CUDA=OFF -DUFLOW_FUZZ=ON \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" >/dev/null
 build=(cmake --build build-sanitize -j"$jobs" --target)
 if [ "${1:-}" = "--seeds" ]; then
   "${build[@]}" fuzz_make_seeds
