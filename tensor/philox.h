@@ -90,7 +90,8 @@ UFLOW_HD double standard_normal(uint64_t seed, uint64_t n) {
   const uint64_t c = (static_cast<uint64_t>(b.v[2]) << 21) ^ (b.v[3] >> 11);
   const double u1 = static_cast<double>(a + 1) * 1.1102230246251565404e-16;
   const double u2 = static_cast<double>(c) * 1.1102230246251565404e-16;
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586477 * u2);
+  // Global-namespace math: uflow::sqrt etc. (tensor ops) would hide them where declared.
+  return ::sqrt(-2.0 * ::log(u1)) * ::cos(6.283185307179586477 * u2);
 }
 
 template <typename T>
