@@ -41,6 +41,19 @@ UFlow::UFlow(const UFlowConfig& cfg, Generator& gen) : cfg_(cfg) {
     index += 3;  // split, upsampling, concatenation
   }
   register_module("module_list", list);
+  if (cfg.feature_norm) {
+    auto norms = register_module("feature_norms", std::make_shared<ModuleList>());
+    for (size_t s = 0; s < S; ++s)
+      norms_.push_back(norms->register_module(std::to_string(s),
+                                              std::make_shared<LayerNorm>(cfg.features[s], 1e-5)));
+  }
+}
+
+std::vector<Tensor> UFlow::normalize(const std::vector<Tensor>& features) const {
+  if (norms_.empty()) return features;
+  std::vector<Tensor> out;
+  for (size_t s = 0; s < features.size(); ++s) out.push_back(norms_.at(s)->forward(features[s]));
+  return out;
 }
 
 std::vector<Shape> UFlow::latent_shapes() const {
@@ -60,9 +73,10 @@ UFlowOut UFlow::forward(const std::vector<Tensor>& features) const {
                                                 features[s].shape().end()) == cfg_.features[s],
                 "UFlow: scale ", s, " features ", shape_str(features[s].shape()), ", expected (B, ",
                 shape_str(cfg_.features[s]).substr(1));
+  const std::vector<Tensor> x = normalize(features);
   UFlowOut out;
   out.z.resize(S);
-  Tensor h = features[S - 1];
+  Tensor h = x[S - 1];
   for (size_t s = S; s-- > 0;) {
     for (const auto& block : blocks_[s]) {
       FlowOut r = block->forward(h);
@@ -76,7 +90,7 @@ UFlowOut UFlow::forward(const std::vector<Tensor>& features) const {
     }
     const int64_t up = up_channels_[s];
     out.z[s] = narrow(h, 1, up, h.size(1) - up);
-    h = cat({features[s - 1], pixel_shuffle(narrow(h, 1, 0, up), 2)}, 1);
+    h = cat({x[s - 1], pixel_shuffle(narrow(h, 1, 0, up), 2)}, 1);
   }
   return out;
 }

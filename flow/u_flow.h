@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "flow/all_in_one_block.h"
+#include "layers/layer_norm.h"
 
 namespace uflow {
 
@@ -16,6 +17,11 @@ struct UFlowConfig {
   int64_t steps = 4;                   // coupling blocks per scale
   std::vector<int64_t> kernels{3, 1};  // subnet kernel of block j is kernels[j % size]
   AllInOneConfig block;                // channels and kernel are filled in per block
+  // A trainable LayerNorm over (C, H, W) of each scale's features before the first block
+  // (weight 1, bias 0, eps 1e-5): the ResNet extractors' feature normalisation, trained with
+  // the flow as in the reference (docs/extractor.md §4). It is not part of the bijection:
+  // log_det and inverse() cover the coupling blocks only.
+  bool feature_norm = false;
 };
 
 struct UFlowOut {
@@ -31,7 +37,11 @@ class UFlow : public Module {
   UFlow(const UFlowConfig& cfg, Generator& gen);
   UFlowOut forward(const std::vector<Tensor>& features) const;
   // Maps latents (finest first) back to features (finest first); log_det is that direction's.
+  // With feature_norm these are the normalised features (normalize(x), what the blocks see).
   UFlowOut inverse(const std::vector<Tensor>& z) const;
+  // The features as the first blocks see them: through the feature LayerNorms when
+  // config().feature_norm, unchanged otherwise.
+  std::vector<Tensor> normalize(const std::vector<Tensor>& features) const;
   // Draws z ~ N(0, 1) for a batch and maps it to features.
   std::vector<Tensor> sample(int64_t batch, Generator& gen, DType dtype = DType::f32,
                              Device device = Device::cpu) const;
@@ -44,6 +54,7 @@ class UFlow : public Module {
  private:
   UFlowConfig cfg_;
   std::vector<std::vector<std::shared_ptr<AllInOneBlock>>> blocks_;  // per scale
+  std::vector<std::shared_ptr<LayerNorm>> norms_;                    // per scale, with feature_norm
   std::vector<int64_t> stage_channels_;  // channels entering the blocks of each scale
   std::vector<int64_t> up_channels_;     // channels each coarser scale sends up (before shuffle)
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "layers/cait.h"
+#include "layers/feature_extractor.h"
 
 namespace uflow {
 
@@ -26,20 +27,20 @@ MsCaitConfig ms_cait_paper_config();
 // after block `tap`, at `input` and input/2.
 MsCaitConfig ms_cait_small_config(int64_t input = 448, int64_t depth = 2, int64_t tap = 1);
 
-class MsCaitExtractor {
+class MsCaitExtractor : public FeatureExtractor {
  public:
   // Builds only what forward needs (blocks 0..tap of each model, no class stage), frozen.
   MsCaitExtractor(const MsCaitConfig& cfg, Generator& gen);
   const MsCaitConfig& config() const { return cfg_; }
   Cait& model(size_t i) { return *models_.at(i); }
   const Cait& model(size_t i) const { return *models_.at(i); }
-  size_t scales() const { return models_.size(); }
   // images: (B, 3, S, S) normalised. Returns one (B, D_s, G_s, G_s) map per scale, finest
   // first. Runs without recording gradients.
-  std::vector<Tensor> forward(const Tensor& images) const;
+  std::vector<Tensor> forward(const Tensor& images) const override;
   // Feature shapes (C, H, W) per scale.
-  std::vector<Shape> feature_shapes() const;
-  void to(Device d);
+  std::vector<Shape> feature_shapes() const override;
+  int64_t input_size() const override { return cfg_.input_size(); }
+  void to(Device d) override;
 
  private:
   MsCaitConfig cfg_;

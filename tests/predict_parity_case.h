@@ -38,7 +38,7 @@ inline std::vector<app::Sample> predict_samples(const std::string& root, int64_t
 inline std::vector<app::Prediction> predict_with(const std::vector<app::Sample>& samples,
                                                  const app::PredictOptions& opt, double perturb) {
   app::ModelSpec spec;  // the demo's small extractor at 448 px, maps at 256
-  std::unique_ptr<MsCaitExtractor> extractor = build_extractor(spec);
+  std::unique_ptr<FeatureExtractor> extractor = build_extractor(spec);
   extractor->to(opt.device);
   std::unique_ptr<UFlow> flow = build_flow(spec);
   randomize_parameters(*flow, 91);

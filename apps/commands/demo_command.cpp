@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "apps/cli/args.h"
+#include "apps/cli/choice.h"
 #include "apps/cli/output_lock.h"
 #include "apps/commands/device_option.h"
 #include "apps/commands/eval_command.h"
@@ -20,8 +21,11 @@ namespace uflow::app {
 int demo_command(const std::vector<std::string>& args) {
   Args a("demo",
          "Synthetic textures with planted defects -> train -> evaluate -> report. Needs no "
-         "download; the extractor is a small CaiT with seeded random weights.");
+         "download; the extractor is a small CaiT (or a ResNet) with seeded random weights.");
   a.option("out", "dir", "demo-run", "output folder (data/, model/, evaluation/)")
+      .option("extractor", "small|resnet18|wide_resnet50_2", "small",
+              "extractor, with seeded random weights: the small CaiT (448/224 px) or a ResNet's "
+              "layers 1-3 (256 px)")
       .option("epochs", "n", "25", "training epochs")
       .option("batch", "n", "8", "batch size")
       .option("lr", "x", "1e-3", "learning rate")
@@ -47,7 +51,12 @@ int demo_command(const std::vector<std::string>& args) {
   TrainRequest req;
   req.data = data.string();
   req.out = (out / "model").string();
-  req.spec.extractor = ExtractorKind::small;
+  req.spec.extractor =
+      parse_choice(a.str("extractor"),
+                   {ExtractorKind::small, ExtractorKind::resnet18, ExtractorKind::wide_resnet50_2},
+                   "extractor", "--extractor");
+  req.spec.random_backbone = is_resnet(req.spec.extractor);
+  req.spec.input_size = default_input_size(req.spec.extractor);
   req.spec.seed = static_cast<uint64_t>(seed);
   req.train.epochs = epochs;
   req.train.batch = batch;
@@ -64,9 +73,12 @@ int demo_command(const std::vector<std::string>& args) {
   std::vector<CategoryEval> evals{evaluate_category(data.string(), ts.checkpoint, "", opt,
                                                     (out / "evaluation" / "images").string())};
   char subtitle[256];
+  const std::string extractor =
+      req.spec.extractor == ExtractorKind::small
+          ? std::string("small random-weight CaiT extractor (D 192, 448/224 px)")
+          : std::string("random-weight ") + to_string(req.spec.extractor) + " extractor (256 px)";
   std::snprintf(subtitle, sizeof subtitle,
-                "Demo: synthetic textures, small random-weight CaiT extractor (D 192, 448/224 px), "
-                "%lld epochs, final loss %.4g.",
+                "Demo: synthetic textures, %s, %lld epochs, final loss %.4g.", extractor.c_str(),
                 static_cast<long long>(ts.epochs), ts.final_loss);
   write_eval_outputs((out / "evaluation").string(), evals, subtitle);
 

@@ -20,8 +20,8 @@ std::vector<Sample> image_samples(const std::string& input, bool normal_only) {
   return {{input, "", "", fs::path(input).stem().string(), false}};
 }
 
-FeatureSet input_features(const std::string& input, const MsCaitExtractor& extractor, int64_t batch,
-                          Device device, bool normal_only) {
+FeatureSet input_features(const std::string& input, const FeatureExtractor& extractor,
+                          int64_t batch, Device device, bool normal_only) {
   if (fs::is_regular_file(input) && fs::path(input).extension() == ".h5") {
     FeatureSet feats;
     feats.scales = read_numbered_maps(input, "f", MapKind::features);

@@ -16,7 +16,7 @@ std::vector<Sample> image_samples(const std::string& input, bool normal_only = f
 // The features of `input`: read from a features .h5 file (f1, f2, ..., checked as untrusted by
 // read_numbered_maps), or computed by the
 // extractor from the images image_samples(input, normal_only) names, `batch` at a time.
-FeatureSet input_features(const std::string& input, const MsCaitExtractor& extractor, int64_t batch,
-                          Device device, bool normal_only = false);
+FeatureSet input_features(const std::string& input, const FeatureExtractor& extractor,
+                          int64_t batch, Device device, bool normal_only = false);
 
 }  // namespace uflow::app

@@ -12,7 +12,7 @@ namespace uflow::app {
 
 struct LoadedModel {
   CheckpointInfo info;
-  std::unique_ptr<MsCaitExtractor> extractor;
+  std::unique_ptr<FeatureExtractor> extractor;
   std::unique_ptr<UFlow> flow;
 };
 

@@ -25,21 +25,18 @@ namespace uflow::app {
 
 int features_command(const std::vector<std::string>& args) {
   Args a("features",
-         "Frozen MS-CaiT features of images, written to HDF5 (f1, f2, ... finest first).");
+         "Frozen extractor features of images, written to HDF5 (f1, f2, ... finest first; for "
+         "the ResNets before the LayerNorm that is trained with the flow).");
   a.positional("images", "an image, a folder of images, or an MVTec category (test set)")
-      .option("out", "file", "features.h5", "output HDF5 file")
-      .option("extractor", "small|paper", "paper", "feature extractor")
-      .option("weights", "dir", "weights", "folder with cait_m48_448.h5 and cait_s24_224.h5")
-      .option("input-size", "px", "448", "image size of the small extractor")
-      .option("batch", "n", "8", "images per batch")
+      .option("out", "file", "features.h5", "output HDF5 file");
+  add_extractor_options(a);
+  a.option("batch", "n", "8", "images per batch")
       .option("device", "cpu|cuda|auto", "auto", "where to compute");
   add_image_limit_options(a);
   if (!a.parse(args)) return 0;
   apply_image_limit_options(a);
   ModelSpec spec;
-  spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
-  spec.weights_dir = a.str("weights");
-  spec.input_size = input_size_option(a);
+  apply_extractor_options(a, spec);
   const int64_t batch = a.integer("batch", limits::kBatch);
   const Device dev = parse_device(a.str("device"));
   auto ex = build_extractor(spec);

@@ -146,13 +146,9 @@ int train_command(const std::vector<std::string>& args) {
       .option("preset", "none|paper|anomalib", "none",
               "published settings (see below); options given explicitly override them")
       .option("category", "name", "",
-              "MVTec AD category whose preset settings to use (default: the data folder's name)")
-      .option("extractor", "small|paper", "paper",
-              "feature extractor: the paper's MS-CaiT (needs --weights) or a small seeded "
-              "random CaiT that needs no download")
-      .option("weights", "dir", "weights", "folder with cait_m48_448.h5 and cait_s24_224.h5")
-      .option("input-size", "px", "448", "image size of the small extractor")
-      .option("epochs", "n", "100", "training epochs")
+              "MVTec AD category whose preset settings to use (default: the data folder's name)");
+  add_extractor_options(a);
+  a.option("epochs", "n", "100", "training epochs")
       .option("batch", "n", "8", "batch size")
       .option("lr", "x", "1e-3", "learning rate (Adam)")
       .option("weight-decay", "x", "1e-5", "coupled L2 weight decay")
@@ -176,9 +172,7 @@ int train_command(const std::vector<std::string>& args) {
   TrainRequest req;
   req.data = a.str("data");
   req.out = a.str("out");
-  req.spec.extractor = parse_extractor_kind(a.str("extractor"), "--extractor");
-  req.spec.weights_dir = a.str("weights");
-  req.spec.input_size = input_size_option(a);
+  apply_extractor_options(a, req.spec);
   req.spec.seed = static_cast<uint64_t>(a.integer("seed", kSeed));
   req.spec.clamp_mode = parse_clamp_mode(a.str("clamp-mode"), "--clamp-mode");
   req.train.epochs = a.integer("epochs", kEpochs);
@@ -195,7 +189,9 @@ int train_command(const std::vector<std::string>& args) {
                   category.c_str());
     // The preset fills every setting not given on the command line.
     if (!a.has("extractor")) req.spec.extractor = p.extractor;
-    if (!a.has("input-size")) req.spec.input_size = p.input_size;
+    if (!a.has("input-size"))  // the presets' size is the paper extractor's
+      req.spec.input_size =
+          is_resnet(req.spec.extractor) ? default_input_size(req.spec.extractor) : p.input_size;
     req.spec.flow_steps = p.flow_steps;
     if (!a.has("epochs")) req.train.epochs = p.train.epochs;
     if (!a.has("batch")) req.train.batch = p.train.batch;

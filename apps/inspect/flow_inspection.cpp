@@ -166,9 +166,12 @@ Inspection inspect_flow(UFlow& flow, const FeatureSet& features, const InspectOp
     for (double v : kernels::to_device(out.log_det, Device::cpu).to_vector())
       r.log_det.push_back(v);
     for (size_t s = 0; s < out.z.size(); ++s) latents[s].add(out.z[s]);
+    // The inverse gives back what the blocks saw: the features after the flow's feature
+    // LayerNorms, when it has them (the ResNet extractors).
+    const std::vector<Tensor> seen = flow.normalize(x);
     r.inverse_error_f32 =
-        std::max(r.inverse_error_f32, max_abs_difference(flow.inverse(out.z).z, x));
-    for (const Tensor& f : x)
+        std::max(r.inverse_error_f32, max_abs_difference(flow.inverse(out.z).z, seen));
+    for (const Tensor& f : seen)
       r.feature_max_abs =
           std::max(r.feature_max_abs,
                    kernels::reduce(ReduceOp::max, kernels::unary(UnaryOp::abs, f), {}).item());
@@ -202,7 +205,8 @@ Inspection inspect_flow(UFlow& flow, const FeatureSet& features, const InspectOp
     std::vector<Tensor> x = features.batch(rows(start, std::min(n, start + opt.batch)), opt.device);
     for (Tensor& t : x) t = kernels::to_dtype(t, DType::f64);
     r.inverse_error_f64 =
-        std::max(r.inverse_error_f64, max_abs_difference(flow.inverse(flow.forward(x).z).z, x));
+        std::max(r.inverse_error_f64,
+                 max_abs_difference(flow.inverse(flow.forward(x).z).z, flow.normalize(x)));
   }
   flow.to(DType::f32);
   return r;

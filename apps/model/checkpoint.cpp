@@ -46,6 +46,7 @@ void write_spec(H5File& f, const CheckpointInfo& info, const std::string& path) 
   f.set_attr("small_depth", s.small_depth);
   f.set_attr("extractor_seed", static_cast<int64_t>(s.extractor_seed));
   f.set_attr("weights_dir", recorded_path(s.weights_dir, path));
+  f.set_attr("random_backbone", static_cast<int64_t>(s.random_backbone));
   f.set_attr("flow_steps", s.flow_steps);
   f.set_attr("clamp", s.clamp);
   f.set_attr("clamp_mode", to_string(s.clamp_mode));
@@ -164,20 +165,26 @@ CheckpointInfo read_checkpoint_info(const std::string& path) {
   // "custom": a converted reference checkpoint whose extractor uflow cannot build
   // (tools/export_uflow_ckpt.py); its flow still loads.
   s.extractor = parse_choice(f.attr_string("extractor"),
-                             {ExtractorKind::small, ExtractorKind::paper, ExtractorKind::custom},
+                             {ExtractorKind::small, ExtractorKind::paper, ExtractorKind::custom,
+                              ExtractorKind::resnet18, ExtractorKind::wide_resnet50_2},
                              "extractor", path + ": attribute extractor");
-  // input_size and small_depth shape only the small extractor; the others ignore them.
-  if (s.extractor == ExtractorKind::small) {
+  // input_size shapes the small extractor and the ResNets, small_depth only the small one; the
+  // others ignore them.
+  if (s.extractor == ExtractorKind::small || is_resnet(s.extractor)) {
     s.input_size = int_attr(f, "input_size", kInputSize);
     UFLOW_CHECK(s.input_size % kInputSizeMultiple == 0, path, ": attribute 'input_size' is ",
                 s.input_size, ", expected a multiple of ", kInputSizeMultiple);
-    s.small_depth = int_attr(f, "small_depth", kSmallDepth);
+    s.small_depth = s.extractor == ExtractorKind::small ? int_attr(f, "small_depth", kSmallDepth)
+                                                        : f.attr_int("small_depth");
   } else {
     s.input_size = f.attr_int("input_size");
     s.small_depth = f.attr_int("small_depth");
   }
   s.extractor_seed = static_cast<uint64_t>(f.attr_int("extractor_seed"));
   s.weights_dir = resolved_path(f.attr_string("weights_dir"), path);
+  // Checkpoints written before the ResNet extractors existed have no random_backbone.
+  if (f.has_attr("random_backbone"))
+    s.random_backbone = int_attr(f, "random_backbone", {0, 1}) != 0;
   s.flow_steps = int_attr(f, "flow_steps", kFlowSteps);
   s.clamp = real_attr(f, "clamp", kClamp);
   s.clamp_mode = parse_clamp_mode(f.attr_string("clamp_mode"), path + ": attribute clamp_mode");

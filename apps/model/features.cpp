@@ -6,6 +6,7 @@
 #include "imaging/image_io.h"
 #include "imaging/preprocess.h"
 #include "tensor/cuda/runtime.h"
+#include "tensor/ops.h"
 #include "weights/hdf5_file.h"
 
 namespace uflow::app {
@@ -56,11 +57,11 @@ Tensor load_image_batch(const std::vector<Sample>& samples, int64_t size) {
   return kernels::cat(imgs, 0);
 }
 
-FeatureSet extract_features(const MsCaitExtractor& extractor, const std::vector<Sample>& samples,
+FeatureSet extract_features(const FeatureExtractor& extractor, const std::vector<Sample>& samples,
                             int64_t batch, Device device, const std::string& label,
                             const FeatureCache& cache) {
   const int64_t n = static_cast<int64_t>(samples.size());
-  const int64_t size = extractor.config().input_size();
+  const int64_t size = extractor.input_size();
   int64_t bytes = 0;
   for (const Shape& s : extractor.feature_shapes()) bytes += n * shape_numel(s) * 4;
   FeatureSet set;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "apps/data/dataset.h"
-#include "layers/ms_cait.h"
+#include "layers/feature_extractor.h"
 
 namespace uflow {
 class H5File;  // weights/hdf5_file.h
@@ -39,7 +39,7 @@ struct FeatureCache {
 };
 
 // Extracts features for all samples, `batch` images at a time, on `device`.
-FeatureSet extract_features(const MsCaitExtractor& extractor, const std::vector<Sample>& samples,
+FeatureSet extract_features(const FeatureExtractor& extractor, const std::vector<Sample>& samples,
                             int64_t batch, Device device, const std::string& label,
                             const FeatureCache& cache = {});
 

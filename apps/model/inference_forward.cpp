@@ -6,7 +6,7 @@
 
 namespace uflow::app {
 
-InferenceForward::InferenceForward(const MsCaitExtractor& extractor, const UFlow& flow,
+InferenceForward::InferenceForward(const FeatureExtractor& extractor, const UFlow& flow,
                                    int64_t map_size, cuda::Precision extractor_precision,
                                    bool graphs)
     : extractor_(extractor),

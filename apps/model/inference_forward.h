@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "flow/u_flow.h"
-#include "layers/ms_cait.h"
+#include "layers/feature_extractor.h"
 #include "tensor/cuda/graph.h"
 #include "tensor/cuda/math_mode.h"
 
@@ -27,7 +27,7 @@ class InferenceForward {
     Tensor anomaly_map;     // (B, 1, T, T)
   };
 
-  InferenceForward(const MsCaitExtractor& extractor, const UFlow& flow, int64_t map_size,
+  InferenceForward(const FeatureExtractor& extractor, const UFlow& flow, int64_t map_size,
                    cuda::Precision extractor_precision, bool graphs);
   InferenceForward(const InferenceForward&) = delete;
   InferenceForward& operator=(const InferenceForward&) = delete;
@@ -48,7 +48,7 @@ class InferenceForward {
   };
   enum class ShapeState { seen_once, captured, eager_only };
 
-  const MsCaitExtractor& extractor_;
+  const FeatureExtractor& extractor_;
   const UFlow& flow_;
   int64_t map_size_;
   cuda::Precision precision_;

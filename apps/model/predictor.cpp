@@ -39,7 +39,7 @@ Tensor display_image(const Sample& s, int64_t size) {
   return resize_image(load_image_rgb(s.image), size);
 }
 
-std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const UFlow& flow,
+std::vector<Prediction> predict_images(const FeatureExtractor& extractor, const UFlow& flow,
                                        const std::vector<Sample>& samples,
                                        const PredictOptions& opt,
                                        const std::function<void(const Prediction&)>& on_image) {
@@ -53,8 +53,7 @@ std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const U
   for (int64_t start = 0; start < n; start += opt.batch) {
     const int64_t end = std::min(n, start + opt.batch);
     std::vector<Sample> chunk(samples.begin() + start, samples.begin() + end);
-    Tensor images =
-        kernels::to_device(load_image_batch(chunk, extractor.config().input_size()), opt.device);
+    Tensor images = kernels::to_device(load_image_batch(chunk, extractor.input_size()), opt.device);
     const InferenceForward::Out z = forward.run(images);
     UFLOW_CHECK(all_finite(z.z), opt.model, ": the model's latents are not finite for ",
                 chunk.front().image, chunk.size() > 1 ? " (or another image of its batch)" : "",

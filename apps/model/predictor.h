@@ -9,7 +9,7 @@
 #include "apps/commands/evaluation.h"
 #include "contrario/nfa_method.h"
 #include "flow/u_flow.h"
-#include "layers/ms_cait.h"
+#include "layers/feature_extractor.h"
 #include "tensor/cuda/math_mode.h"
 
 namespace uflow::app {
@@ -33,7 +33,7 @@ struct PredictOptions {
 // Every mask's size is compared with its image's before any work (see resize_masks); latents
 // that are not finite (a model with absurd parameters) are an error naming opt.model and the
 // batch's images.
-std::vector<Prediction> predict_images(const MsCaitExtractor& extractor, const UFlow& flow,
+std::vector<Prediction> predict_images(const FeatureExtractor& extractor, const UFlow& flow,
                                        const std::vector<Sample>& samples,
                                        const PredictOptions& opt,
                                        const std::function<void(const Prediction&)>& on_image = {});

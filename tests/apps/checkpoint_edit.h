@@ -23,8 +23,9 @@ inline CheckpointContent read_checkpoint_content(const std::string& path) {
   CheckpointContent c;
   for (const char* k : {"format", "extractor", "weights_dir", "clamp_mode", "loss"})
     c.strings[k] = f.attr_string(k);
-  for (const char* k : {"version", "epoch", "input_size", "small_depth", "extractor_seed",
-                        "flow_steps", "seed", "map_size", "epochs", "batch", "adam_step"})
+  for (const char* k :
+       {"version", "epoch", "input_size", "small_depth", "extractor_seed", "flow_steps", "seed",
+        "map_size", "epochs", "batch", "adam_step", "random_backbone"})
     if (f.has_attr(k)) c.ints[k] = f.attr_int(k);
   for (const char* k : {"clamp", "lr", "weight_decay"}) c.reals[k] = f.attr_double(k);
   // Parameter names are flat (dots, no slashes): each group holds datasets only.

@@ -1,7 +1,8 @@
 // CPU vs CUDA for matmul, linear, conv2d, softmax, log_softmax and layer_norm: outputs and
 // the gradients of every input, in f32 and f64, on random inputs; plus LayerNorm at CaiT's 768
-// columns and the convolutions of the flow at their real shapes (408 -> 816 channels, 28×28,
-// batch 16, k = 3 and 1: forward, input and weight gradients). Skipped without a GPU.
+// columns and over (C, H, W) at resnet18's 64×64×64, and the convolutions of the flow at their real
+// shapes (408 -> 816 channels, 28×28, batch 16, k = 3 and 1: forward, input and weight gradients).
+// Skipped without a GPU.
 #include <functional>
 
 #include "core/nn_test_util.h"
@@ -151,6 +152,18 @@ TEST_CASE("CUDA layer_norm at 768 columns (cait_m48) matches the CPU") {
         [](const std::vector<Tensor>& in) { return layer_norm(in[0], 1, in[1], in[2], 1e-6); },
         {kernels::affine_scalar(random_input({2, 784, 768}, 11, dt), 3.0, 0.2),
          random_input({768}, 12, dt), random_input({768}, 13, dt)},
+        tol_for(dt) * 5, tol_for(dt) * 5);
+}
+
+TEST_CASE("CUDA layer_norm over (C, H, W) at resnet18's finest scale matches the CPU") {
+  // The ResNet features' LayerNorm: few rows (the batch) of 64·64·64 columns each, so the
+  // row reductions and the parameter gradients run at the other extreme from CaiT's.
+  UFLOW_REQUIRE_CUDA_OR_SKIP();
+  for (DType dt : {DType::f32, DType::f64})
+    check_parity(
+        [](const std::vector<Tensor>& in) { return layer_norm(in[0], 3, in[1], in[2], 1e-5); },
+        {kernels::affine_scalar(random_input({2, 64, 64, 64}, 21, dt), 2.0, 0.7),
+         random_input({64, 64, 64}, 22, dt), random_input({64, 64, 64}, 23, dt)},
         tol_for(dt) * 5, tol_for(dt) * 5);
 }
 

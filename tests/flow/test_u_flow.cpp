@@ -1,5 +1,5 @@
 // The U-shaped flow: shapes, parameter count at the paper's shapes, invertibility, log-det,
-// gradients and the loss.
+// gradients and the loss; the optional feature LayerNorms of the ResNet extractors.
 #include "flow/loss.h"
 #include "flow/u_flow.h"
 #include "flow_test_util.h"
@@ -93,6 +93,59 @@ TEST_CASE("UFlow gradcheck through the whole graph and the loss") {
     return reshape(nll_loss(o.z, o.log_det), {1});
   };
   CHECK_GRADCHECK(f, inputs);
+}
+
+TEST_CASE("UFlow with feature LayerNorms: parameters, inverse, gradcheck through them (f64)") {
+  // Three scales as the ResNet extractors give them; the LayerNorms normalise over (C, H, W).
+  const std::vector<Shape> feats{{2, 4, 4}, {8, 2, 2}, {8, 1, 1}};
+  Generator gen(9);
+  UFlowConfig cfg = tiny_config(feats);
+  cfg.steps = 1;
+  cfg.feature_norm = true;
+  UFlow flow(cfg, gen);
+  for (size_t s = 0; s < feats.size(); ++s) {
+    const std::string n = "feature_norms." + std::to_string(s);
+    CHECK(flow.parameter(n + ".weight").shape() == feats[s]);
+    CHECK(flow.parameter(n + ".bias").shape() == feats[s]);
+  }
+  UFlowConfig plain = cfg;
+  plain.feature_norm = false;
+  Generator gen_plain(9);
+  CHECK(flow.parameter_count() - UFlow(plain, gen_plain).parameter_count() == 2 * (32 + 32 + 8));
+  flow.to(DType::f64);
+  // Affine parameters away from their ones/zeros start, so the gradcheck sees them act.
+  for (const auto& [name, p] : flow.named_parameters())
+    if (name.rfind("feature_norms.", 0) == 0)
+      flow.set_parameter(
+          name, kernels::affine_scalar(gen.normal(p.shape(), 0, 1, DType::f64), 0.3,
+                                       name.find(".weight") != std::string::npos ? 1.0 : 0.0));
+  std::vector<Tensor> x;
+  for (const Shape& s : feats)
+    x.push_back(
+        kernels::affine_scalar(gen.normal({2, s[0], s[1], s[2]}, 0, 1, DType::f64), 3.0, 1.5));
+  // Each sample of each scale is normalised over its three trailing dims (C, H, W).
+  const std::vector<Tensor> normalized = flow.normalize(x);
+  REQUIRE(normalized.size() == 3);
+  for (size_t s = 0; s < feats.size(); ++s) {
+    const std::string n = "feature_norms." + std::to_string(s);
+    CHECK_CLOSE(
+        normalized[s],
+        layer_norm(x[s], 3, flow.parameter(n + ".weight"), flow.parameter(n + ".bias"), 1e-5), 0,
+        0);
+  }
+  // The blocks see the normalised features; the inverse gives them back.
+  UFlowOut f = flow.forward(x);
+  UFlowOut r = flow.inverse(f.z);
+  for (size_t s = 0; s < feats.size(); ++s) CHECK_CLOSE(r.z[s], normalized[s], 1e-10, 1e-10);
+
+  for (Tensor& t : x) t.set_requires_grad(true);
+  std::vector<Tensor> inputs = x;
+  for (const Tensor& p : flow.parameters()) inputs.push_back(p);
+  auto loss = [&](const std::vector<Tensor>& in) {
+    UFlowOut o = flow.forward({in[0], in[1], in[2]});
+    return reshape(nll_loss(o.z, o.log_det), {1});
+  };
+  CHECK_GRADCHECK(loss, inputs);
 }
 
 TEST_CASE("nll_loss: current and legacy variants on known values") {

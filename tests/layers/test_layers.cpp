@@ -212,3 +212,29 @@ TEST_CASE("gradcheck: max_pool2d, BatchNorm2d (eval), residual blocks") {
   CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return bottleneck.forward(in[0]); },
                   with_params(input({1, 3, 2, 2}, 29), bottleneck));
 }
+
+TEST_CASE("LayerNorm over (C, H, W): ones and zeros at start, the op over three dims, gradcheck") {
+  // The ResNet features' LayerNorm (torch.nn.LayerNorm([C, H, W]), eps 1e-5).
+  LayerNorm ln(Shape{3, 2, 4}, 1e-5);
+  CHECK(ln.parameter("weight").shape() == Shape{3, 2, 4});
+  CHECK(ln.parameter("bias").shape() == Shape{3, 2, 4});
+  for (double v : ln.parameter("weight").to_vector()) CHECK(v == 1.0);
+  for (double v : ln.parameter("bias").to_vector()) CHECK(v == 0.0);
+  randomize(ln, 12);
+  const Tensor x = input({2, 3, 2, 4}, 13);
+  CHECK_CLOSE(ln.forward(x), layer_norm(x, 3, ln.parameter("weight"), ln.parameter("bias"), 1e-5),
+              0, 0);
+  // Per sample: mean 0 and variance 1 before the affine part (here with weight 1, bias 0).
+  LayerNorm plain(Shape{3, 2, 4}, 1e-5);
+  plain.to(DType::f64);
+  const std::vector<double> y = plain.forward(x).to_vector();
+  for (int64_t b = 0; b < 2; ++b) {
+    double s = 0, ss = 0;
+    for (int64_t i = 0; i < 24; ++i) s += y[b * 24 + i];
+    for (int64_t i = 0; i < 24; ++i) ss += (y[b * 24 + i] - s / 24) * (y[b * 24 + i] - s / 24);
+    CHECK(std::abs(s / 24) < 1e-12);
+    CHECK(ss / 24 == doctest::Approx(1.0).epsilon(1e-4));  // eps 1e-5 under the square root
+  }
+  CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return ln.forward(in[0]); },
+                  with_params(input({2, 3, 2, 4}, 14), ln));
+}

@@ -14,6 +14,12 @@ the tensor's index among the sorted state_dict names (num_batches_tracked left o
     running_mean    0.1 s(i)              running_var  1 + 0.5 s(i)^2
 Outputs are computed in float64 (model.double()) and float32 (model.float()) in eval mode
 (BatchNorm with running statistics).
+
+resnet18_feature_path.h5: the whole ResNet feature path of uflow's ResNet extractors, as the
+U-Flow reference builds it: the resnet18 features above, each through a torch.nn.LayerNorm over
+(C, H, W) (elementwise affine, eps 1e-5). Its weight and bias are set from the same formula
+(as a BN weight and bias) with j = 1000 + 2 s and 1001 + 2 s for scale s (0 finest), so that
+the test sees an affine part that is not the identity.
 """
 import numpy as np
 import timm
@@ -41,15 +47,22 @@ def formula_value(name, shape, j):
     return v.reshape(shape)
 
 
+def formula_model(name):
+    """timm's features_only model in float64 evaluation mode, every state_dict tensor set from
+    the formula; returns it and the sorted names."""
+    model = timm.create_model(name, pretrained=False, features_only=True,
+                              out_indices=(1, 2, 3)).eval().double()
+    state = model.state_dict()
+    names = sorted(k for k in state if not k.endswith("num_batches_tracked"))
+    with torch.no_grad():
+        for j, k in enumerate(names):
+            state[k].copy_(torch.from_numpy(formula_value(k, tuple(state[k].shape), j)))
+    return model, names
+
+
 def main():
     for cfg in MODELS:
-        model = timm.create_model(cfg["name"], pretrained=False, features_only=True,
-                                  out_indices=(1, 2, 3)).eval().double()
-        state = model.state_dict()
-        names = sorted(k for k in state if not k.endswith("num_batches_tracked"))
-        with torch.no_grad():
-            for j, k in enumerate(names):
-                state[k].copy_(torch.from_numpy(formula_value(k, tuple(state[k].shape), j)))
+        model, names = formula_model(cfg["name"])
         g = torch.Generator().manual_seed(cfg["seed"])
         x = torch.rand(cfg["batch"], 3, cfg["size"], cfg["size"], generator=g,
                        dtype=torch.float64) * 4 - 2
@@ -64,6 +77,35 @@ def main():
                 for i, y in enumerate(model(x.float())):
                     put(f, "f32/feature%d" % i, y)
         print("wrote", path)
+    write_feature_path()
+
+
+def write_feature_path():
+    name, size, batch = "resnet18", 32, 2
+    model, names = formula_model(name)
+    norms = []
+    for s, (channels, reduction) in enumerate(zip(model.feature_info.channels(),
+                                                  model.feature_info.reduction())):
+        side = size // reduction
+        norm = torch.nn.LayerNorm([channels, side, side], elementwise_affine=True).double()
+        with torch.no_grad():
+            shape = tuple(norm.weight.shape)
+            norm.weight.copy_(torch.from_numpy(formula_value("weight", shape, 1000 + 2 * s)))
+            norm.bias.copy_(torch.from_numpy(formula_value("bias", shape, 1001 + 2 * s)))
+        norms.append(norm)
+    g = torch.Generator().manual_seed(5)
+    x = torch.rand(batch, 3, size, size, generator=g, dtype=torch.float64) * 4 - 2
+    path = out_path("resnet", name + "_feature_path.h5")
+    with fixture_file(path, __file__, model=name, timm_version=timm.__version__,
+                      names="\n".join(names), eps=1e-5) as f:
+        put(f, "input", x)
+        with torch.no_grad():
+            for i, y in enumerate(model(x)):
+                put(f, "f64/feature%d" % i, norms[i](y))
+            model.float()
+            for i, y in enumerate(model(x.float())):
+                put(f, "f32/feature%d" % i, norms[i].float()(y))
+    print("wrote", path)
 
 
 if __name__ == "__main__":
