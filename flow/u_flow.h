@@ -19,7 +19,7 @@ struct UFlowConfig {
   AllInOneConfig block;                // channels and kernel are filled in per block
   // A trainable LayerNorm over (C, H, W) of each scale's features before the first block
   // (weight 1, bias 0, eps 1e-5): the ResNet extractors' feature normalisation, trained with
-  // the flow as in the reference (docs/extractor.md §4). It is not part of the bijection:
+  // the flow as in the reference (docs/extractor.md §3). It is not part of the bijection:
   // log_det and inverse() cover the coupling blocks only.
   bool feature_norm = false;
 };

@@ -1,7 +1,7 @@
 // A frozen ResNet (layers/resnet.h) as U-Flow's feature extractor, as the U-Flow reference and
 // anomalib offer it besides MS-CaiT: the outputs of layer1, layer2 and layer3 (strides 4, 8
 // and 16) of the normalised image, finest first. Their per-scale LayerNorm is trained with the
-// flow and so lives there (UFlowConfig::feature_norm), not here. docs/extractor.md §4.
+// flow and so lives there (UFlowConfig::feature_norm), not here. docs/extractor.md §3.
 #pragma once
 #include <memory>
 #include <string>

@@ -53,7 +53,7 @@ MsCaitConfig extractor_config(const ModelSpec& spec) {
   }
   UFLOW_FAIL(
       "extractor custom (other CaiTs than the paper's) cannot be rebuilt from a model "
-      "spec (use small or paper)");
+      "spec (use small, paper, resnet18 or wide_resnet50_2)");
 }
 
 ResNetConfig resnet_config(ExtractorKind kind) {

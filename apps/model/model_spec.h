@@ -18,7 +18,7 @@ enum class ExtractorKind {
   paper,   // the paper's MS-CaiT with timm weights (ms_cait_paper_config)
   custom,  // other timm CaiTs of a converted reference checkpoint: readable, not buildable
   // timm ResNets, layers 1-3 (the reference's and anomalib's alternative backbones), with a
-  // LayerNorm per scale trained with the flow (docs/extractor.md §4). Weights from
+  // LayerNorm per scale trained with the flow (docs/extractor.md §3). Weights from
   // weights_dir/<name>.h5, or seeded random with random_backbone.
   resnet18,
   wide_resnet50_2,

@@ -128,7 +128,8 @@ TEST_CASE("checkpoint attributes out of range are one-line errors naming the att
       {[](auto& c) { c.ints["batch"] = -3; },
        "attribute 'batch' is -3, expected a value in [0, 4096]"},
       {[](auto& c) { c.strings["extractor"] = "huge"; },
-       "attribute extractor: unknown extractor 'huge' (use small, paper or custom)"},
+       "attribute extractor: unknown extractor 'huge' (use small, paper, custom, resnet18 or "
+       "wide_resnet50_2)"},
       {[](auto& c) { c.strings["clamp_mode"] = "none"; },
        "attribute clamp_mode: unknown clamp mode 'none' (use pinned or scaled)"},
       {[](auto& c) { c.ints["adam_step"] = -1; },

@@ -97,6 +97,13 @@ TEST_CASE("the ResNet kinds are spelled on the command line and shape a three-sc
   const std::string err = error_of([&] { app::build_extractor(missing); });
   CHECK(err.rfind(scratch().file("no_weights") + "/resnet18.h5: extractor weights not found", 0) ==
         0);
+  // --random-backbone is for the ResNets only.
+  CHECK(error_of([] {
+          app::train_command({category().string(), "--out", scratch().file("small_random"),
+                              "--extractor", "small", "--random-backbone"});
+        }) ==
+        "option --random-backbone: only for the ResNet extractors (the small extractor is "
+        "always random, the paper's never)");
 }
 
 TEST_CASE("uflow train --extractor resnet18 trains the feature LayerNorms with the flow") {
@@ -205,6 +212,14 @@ TEST_CASE("a non-finite feature LayerNorm parameter is never saved and refused a
   });
   INFO(load_err);
   CHECK(load_err.rfind(poisoned + ": dataset '" + key + "' holds a non-finite value (", 0) == 0);
+
+  // A ResNet checkpoint's input size is range-checked like the small extractor's.
+  test::CheckpointContent odd = test::read_checkpoint_content(good);
+  odd.ints["input_size"] = 100;
+  const std::string odd_path = scratch().file("norm_odd_size.h5");
+  test::write_checkpoint_content(odd_path, odd);
+  CHECK(error_of([&] { app::read_checkpoint_info(odd_path); }) ==
+        odd_path + ": attribute 'input_size' is 100, expected a multiple of 32");
 
   flow->set_parameter("feature_norms.1.weight", Tensor::from_vector(v, kNormShapes[1], DType::f64));
   const std::string never = scratch().file("norm_never.h5");

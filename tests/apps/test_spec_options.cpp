@@ -29,7 +29,7 @@ TEST_CASE("every spelling parses to its enum and prints back the same") {
 
 TEST_CASE("a wrong spelling names its source and the allowed values") {
   CHECK(error_of([] { app::parse_extractor_kind("Paper", "--extractor"); }) ==
-        "--extractor: unknown extractor 'Paper' (use small or paper)");
+        "--extractor: unknown extractor 'Paper' (use small, paper, resnet18 or wide_resnet50_2)");
   CHECK(error_of([] { app::parse_clamp_mode("", "--clamp-mode"); }) ==
         "--clamp-mode: unknown clamp mode '' (use pinned or scaled)");
   CHECK(error_of([] { app::parse_loss_variant("mean", "--loss"); }) ==
@@ -40,7 +40,7 @@ TEST_CASE("a wrong spelling names its source and the allowed values") {
 
 TEST_CASE("the command line cannot ask for the custom extractor of a converted checkpoint") {
   CHECK(error_of([] { app::parse_extractor_kind("custom", "--extractor"); }) ==
-        "--extractor: unknown extractor 'custom' (use small or paper)");
+        "--extractor: unknown extractor 'custom' (use small, paper, resnet18 or wide_resnet50_2)");
 
   app::ModelSpec spec;
   spec.extractor = app::ExtractorKind::custom;
@@ -103,7 +103,8 @@ TEST_CASE("a checkpoint attribute with a wrong spelling names the file and the a
         app::ExtractorKind::custom);
   const std::string e1 = rewrite("extractor", "big");
   CHECK(error_of([&] { app::read_checkpoint_info(e1); }) ==
-        e1 + ": attribute extractor: unknown extractor 'big' (use small, paper or custom)");
+        e1 + ": attribute extractor: unknown extractor 'big' (use small, paper, custom, resnet18 "
+             "or wide_resnet50_2)");
   const std::string e2 = rewrite("clamp_mode", "Pinned");
   CHECK(error_of([&] { app::read_checkpoint_info(e2); }) ==
         e2 + ": attribute clamp_mode: unknown clamp mode 'Pinned' (use pinned or scaled)");
