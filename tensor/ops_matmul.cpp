@@ -93,13 +93,12 @@ Tensor plan_and_run(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool t
   Shape out_shape = batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
-  Tensor c = Tensor::empty(out_shape, a.dtype(), a.device());
-  if (c.numel() == 0) return c;
-  if (bias.defined()) {
+  if (bias.defined())
     UFLOW_CHECK(bias.shape() == Shape{n}, "matmul_bias: bias must be ", shape_str(Shape{n}),
                 " for a product of ", n, " columns, got ", shape_str(bias.shape()));
-    copy_(c, bias);
-  }
+  Tensor c = Tensor::empty(out_shape, a.dtype(), a.device());
+  if (c.numel() == 0) return c;
+  if (bias.defined()) copy_(c, bias);
   if (k == 0) {
     if (!bias.defined()) fill_(c, 0.0);
     return c;
