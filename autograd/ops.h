@@ -49,6 +49,10 @@ Tensor softplus(const Tensor& x, double beta = 1.0, double threshold = 20.0);
 Tensor pow(const Tensor& x, double p);
 Tensor clamp(const Tensor& x, double lo, double hi);     // gradient 1 inside [lo, hi], 0 outside
 Tensor affine(const Tensor& x, double mul, double add);  // mul·x + add
+// Fused one-pass forms of two transformer chains (kernels::bias_gelu, kernels::scaled_residual):
+// the vector b or gamma has the last dim's size and broadcasts over the leading dims.
+Tensor bias_gelu(const Tensor& u, const Tensor& b);                             // gelu(u + b)
+Tensor scaled_residual(const Tensor& x, const Tensor& gamma, const Tensor& y);  // x + gamma ⊙ y
 
 Tensor add(const Tensor& a, const Tensor& b);
 Tensor sub(const Tensor& a, const Tensor& b);

@@ -59,8 +59,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
     UFLOW_CHECK(b.shape() == Shape{out}, "linear: bias must be (", out, "), got ",
                 shape_str(b.shape()));
   const Tensor x2 = kernels::reshape(x, {-1, in});
-  Tensor y2 = kernels::matmul(x2, w, false, true);
-  if (b.defined()) y2 = kernels::binary(BinaryOp::add, y2, b);
+  const Tensor y2 = b.defined() ? kernels::matmul_bias(x2, w, b, false, true)
+                                : kernels::matmul(x2, w, false, true);
   Tensor y = kernels::reshape(y2, with_last(x.shape(), out));
   const bool need_x = x.requires_grad(), need_w = w.requires_grad();
   const bool need_b = b.defined() && b.requires_grad();

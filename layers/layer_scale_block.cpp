@@ -8,8 +8,9 @@ LayerScaleBlock::LayerScaleBlock(int64_t dim, int64_t heads, double mlp_ratio, d
                          init_values, eps, gen) {}
 
 Tensor LayerScaleBlock::forward(const Tensor& x) const {
-  Tensor h = x + gamma_1_ * attn_->forward(norm1_->forward(x));
-  return h + gamma_2_ * mlp_->forward(norm2_->forward(h));
+  // Each residual x + gamma ⊙ f(x) in one pass (scaled_residual).
+  const Tensor h = scaled_residual(x, gamma_1_, attn_->forward(norm1_->forward(x)));
+  return scaled_residual(h, gamma_2_, mlp_->forward(norm2_->forward(h)));
 }
 
 }  // namespace uflow

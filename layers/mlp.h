@@ -7,7 +7,7 @@ namespace uflow {
 class Mlp : public Module {
  public:
   Mlp(int64_t dim, int64_t hidden, Generator& gen);
-  Tensor forward(const Tensor& x) const { return fc2_->forward(gelu(fc1_->forward(x))); }
+  Tensor forward(const Tensor& x) const;
 
  private:
   std::shared_ptr<Linear> fc1_, fc2_;

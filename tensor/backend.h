@@ -50,6 +50,17 @@ class Backend {
   virtual void where(const Tensor& out, const Tensor& cond, const Tensor& a,
                      const Tensor& b) const = 0;
 
+  // ---- fused element-wise ops with a per-column vector (kernels::bias_gelu,
+  // kernels::scaled_residual; formulas in tensor/elementwise_math.h): every operand contiguous,
+  // the matrices (rows, cols) and the vectors b, gamma (cols), broadcast over the rows.
+  virtual void bias_gelu(const Tensor& out, const Tensor& u, const Tensor& b, int64_t rows,
+                         int64_t cols) const = 0;
+  // out = gelu'(u + b) · grad, the gradient with respect to u (and, summed over rows, to b).
+  virtual void bias_gelu_backward(const Tensor& out, const Tensor& u, const Tensor& b,
+                                  const Tensor& grad, int64_t rows, int64_t cols) const = 0;
+  virtual void scaled_residual(const Tensor& out, const Tensor& x, const Tensor& gamma,
+                               const Tensor& y, int64_t rows, int64_t cols) const = 0;
+
   // ---- reductions of a contiguous x seen as (A, R, K) over R: out[a, k].
   virtual void reduce(ReduceOp op, const Tensor& out, const Tensor& x, int64_t A, int64_t R,
                       int64_t K) const = 0;

@@ -4,7 +4,12 @@
 //   template <typename T, int N, typename F>
 //   static void run(const Tensor& out, const Tensor* const (&in)[N], const F& f);
 // computing out[i] = f(in_0[i], ..., in_{N-1}[i]) over out's shape (inputs broadcast with
-// stride 0). The CPU loop is in tensor/cpu/elementwise_loop.h, the CUDA kernels in
+// stride 0), and
+//   template <typename T, int N, typename F>
+//   static void run_rows(const Tensor& out, const Tensor* const (&in)[N], int64_t rows,
+//                        int64_t cols, const F& f);
+// computing out[r, c] = f(in_0[r, c], in_1[c], in_2[r, c], ...) for contiguous operands, in_1
+// the per-column vector. The CPU loop is in tensor/cpu/elementwise_loop.h, the CUDA kernels in
 // tensor/cuda/elementwise_loop.cuh; only the files of one backend include its loop.
 #pragma once
 #include "tensor/backend.h"
@@ -72,6 +77,30 @@ class ElementwiseBackend : public Backend {
         const Tensor* in[2] = {&x, &grad};
         Loop::template run<T>(out, in, ew::ScalarGradFn<OP, T>{T(p0), T(p1)});
       });
+    });
+  }
+
+  void bias_gelu(const Tensor& out, const Tensor& u, const Tensor& b, int64_t rows,
+                 int64_t cols) const override {
+    dispatch_dtype(out.dtype(), [&]<typename T>() {
+      const Tensor* in[2] = {&u, &b};
+      Loop::template run_rows<T>(out, in, rows, cols, ew::BiasGeluFn{});
+    });
+  }
+
+  void bias_gelu_backward(const Tensor& out, const Tensor& u, const Tensor& b, const Tensor& grad,
+                          int64_t rows, int64_t cols) const override {
+    dispatch_dtype(out.dtype(), [&]<typename T>() {
+      const Tensor* in[3] = {&u, &b, &grad};
+      Loop::template run_rows<T>(out, in, rows, cols, ew::BiasGeluGradFn{});
+    });
+  }
+
+  void scaled_residual(const Tensor& out, const Tensor& x, const Tensor& gamma, const Tensor& y,
+                       int64_t rows, int64_t cols) const override {
+    dispatch_dtype(out.dtype(), [&]<typename T>() {
+      const Tensor* in[3] = {&y, &gamma, &x};
+      Loop::template run_rows<T>(out, in, rows, cols, ew::ScaledResidualFn{});
     });
   }
 

@@ -234,6 +234,30 @@ struct ScalarGradFn {  // operands (x, g)
   T p0, p1;
   UFLOW_HD T operator()(T x, T g) const { return scalar_op_grad<OP>(x, g, p0, p1); }
 };
+// The fused row-broadcast ops (kernels::bias_gelu, kernels::scaled_residual): operand 1 is the
+// per-column vector. Each computes in the same order and precision as its unfused composition
+// (the intermediate u + b rounded to T before the GELU; gamma·y rounded before the add), so the
+// CPU results equal gelu(u + b) and x + gamma * y bit for bit (the CPU code is never contracted
+// into FMAs; nvcc may contract gamma·y + x on the GPU, which only removes one rounding).
+struct BiasGeluFn {  // operands (u, b)
+  template <typename T>
+  UFLOW_HD T operator()(T u, T b) const {
+    return unary<UnaryOp::gelu>(u + b);
+  }
+};
+struct BiasGeluGradFn {  // operands (u, b, g): gelu'(u + b) · g
+  template <typename T>
+  UFLOW_HD T operator()(T u, T b, T g) const {
+    const T x = u + b;
+    return unary_grad<UnaryOp::gelu>(x, x, g);  // GELU's gradient reads x only
+  }
+};
+struct ScaledResidualFn {  // operands (y, gamma, x): x + gamma · y
+  template <typename T>
+  UFLOW_HD T operator()(T y, T gamma, T x) const {
+    return x + gamma * y;
+  }
+};
 struct WhereFn {  // operands (cond, a, b)
   template <typename T>
   UFLOW_HD T operator()(T c, T a, T b) const {

@@ -122,6 +122,16 @@ Tensor binary_backward(BinaryOp op, Operand side, const Tensor& a, const Tensor&
                        const Tensor& grad);
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);  // cond != 0 ? a : b
 
+// Fused row-broadcast element-wise ops (one pass, one output; formulas in
+// tensor/elementwise_math.h). The vector (b, gamma) has the size of the last dim and is
+// broadcast over all leading dims; the other operands share one shape and may be views.
+// gelu(u + b) with the exact GELU: the bias add and activation of a transformer MLP's fc1.
+Tensor bias_gelu(const Tensor& u, const Tensor& b);
+// gelu'(u + b) · grad, shaped like u: the gradient to u; summed over leading dims, to b.
+Tensor bias_gelu_backward(const Tensor& u, const Tensor& b, const Tensor& grad);
+// x + gamma ⊙ y: CaiT's layer-scale residual.
+Tensor scaled_residual(const Tensor& x, const Tensor& gamma, const Tensor& y);
+
 // ---------------- reductions ----------------
 // dims empty means all dims. Negative dims allowed.
 Tensor reduce(ReduceOp op, const Tensor& x, std::vector<int64_t> dims, bool keepdim = false);
@@ -136,6 +146,11 @@ Tensor sum_to(const Tensor& grad, const Shape& shape);
 // C = op(A) op(B) where op transposes the last two dims when asked. A and B are 2-d (m,k)·(k,n)
 // or batched 3-d with equal batch (or one of them 2-d, broadcast over the other's batch).
 Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a = false, bool trans_b = false);
+// op(A) op(B) + bias with bias (n) added to every row: the GEMM accumulates (beta = 1) onto
+// an output prefilled with the broadcast bias, as PyTorch's addmm does, instead of a separate
+// add pass over the product.
+Tensor matmul_bias(const Tensor& a, const Tensor& b, const Tensor& bias, bool trans_a = false,
+                   bool trans_b = false);
 
 // ---------------- convolution ----------------
 // x (N, C, H, W), w (O, C/groups, KH, KW), bias (O) or undefined.

@@ -76,11 +76,11 @@ GemmOperand plan_operand(const Tensor& t, const Shape& batch, Tensor& keep) {
   return op;
 }
 
-}  // namespace
-
-Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b) {
-  profile::Scope scope(profile::Kind::gemm);
-  check_same_kind("matmul", {&a_in, &b_in});
+// op(A)·op(B), plus `bias` (n) on every row when it is defined: C is then prefilled with the
+// broadcast bias and the GEMM accumulates onto it (beta = 1).
+Tensor plan_and_run(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b,
+                    const Tensor& bias) {
+  check_same_kind("matmul", {&a_in, &b_in, &bias});
   UFLOW_CHECK(a_in.dim() >= 2 && b_in.dim() >= 2, "matmul: operands need at least 2 dims, got ",
               shape_str(a_in.shape()), " and ", shape_str(b_in.shape()));
   const Tensor a = trans_a ? transpose(a_in, -2, -1) : a_in;
@@ -93,10 +93,14 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b
   Shape out_shape = batch;
   out_shape.push_back(m);
   out_shape.push_back(n);
+  if (bias.defined())
+    UFLOW_CHECK(bias.shape() == Shape{n}, "matmul_bias: bias must be ", shape_str(Shape{n}),
+                " for a product of ", n, " columns, got ", shape_str(bias.shape()));
   Tensor c = Tensor::empty(out_shape, a.dtype(), a.device());
   if (c.numel() == 0) return c;
+  if (bias.defined()) copy_(c, bias);
   if (k == 0) {
-    fill_(c, 0.0);
+    if (!bias.defined()) fill_(c, 0.0);
     return c;
   }
 
@@ -112,6 +116,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b
   g.c = c.raw_data();
   g.ldc = n;
   g.batch_stride_c = m * n;
+  g.beta = bias.defined() ? 1.0 : 0.0;
   // A shared right operand against a stack of row-major left matrices whose rows follow each
   // other in memory is one tall GEMM: (batch·m, k) · (k, n).
   if (g.batch > 1 && g.b.batch_stride == 0 && !g.a.trans && g.a.batch_stride == m * g.a.ld) {
@@ -120,6 +125,20 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b
   }
   backend_of(c).gemm(g);
   return c;
+}
+
+}  // namespace
+
+Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+  profile::Scope scope(profile::Kind::gemm);
+  return plan_and_run(a, b, trans_a, trans_b, Tensor());
+}
+
+Tensor matmul_bias(const Tensor& a, const Tensor& b, const Tensor& bias, bool trans_a,
+                   bool trans_b) {
+  profile::Scope scope(profile::Kind::gemm);
+  check_defined("matmul_bias", bias);
+  return plan_and_run(a, b, trans_a, trans_b, bias);
 }
 
 }  // namespace uflow::kernels

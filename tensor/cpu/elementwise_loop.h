@@ -75,6 +75,33 @@ struct CpuLoop {
       }
     }
   }
+
+  // out[r, c] = f(in_0[r, c], in_1[c], in_2[r, c]) for contiguous operands, in_1 a per-column
+  // vector: rows in parallel, each row one unit-stride loop the compiler vectorises.
+  template <typename T, int N, typename F>
+  static void run_rows(const Tensor& out, const Tensor* const (&in)[N], int64_t rows, int64_t cols,
+                       const F& f) {
+    static_assert(N == 2 || N == 3, "run_rows: a matrix, the vector and at most one more matrix");
+    using namespace cpu_loop_detail;
+    T* o = out.data<T>();
+    const T* a = static_cast<const T*>(in[0]->raw_data());
+    const T* v = static_cast<const T*>(in[1]->raw_data());
+    const T* c = N == 3 ? static_cast<const T*>(in[N - 1]->raw_data()) : nullptr;
+#pragma omp parallel for if (rows * cols > kParallelMin)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t base = r * cols;
+      T* orow = o + base;
+      const T* arow = a + base;
+      if constexpr (N == 2) {
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) orow[j] = f(arow[j], v[j]);
+      } else {
+        const T* crow = c + base;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) orow[j] = f(arow[j], v[j], crow[j]);
+      }
+    }
+  }
 };
 
 }  // namespace uflow::cpu

@@ -43,6 +43,18 @@ __global__ void map_strided(T* out, Ptrs<T, N> in, StridedIndexer<N> ix, int64_t
   }
 }
 
+// Contiguous (rows, cols) operands and operand 1 a (cols) vector: element i reads v[i % cols].
+template <typename T, int N, typename F>
+__global__ void map_rows(T* out, Ptrs<T, N> in, int64_t n, int64_t cols, F f) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n;
+       i += (int64_t)gridDim.x * blockDim.x) {
+    int64_t idx[N];
+    for (int k = 0; k < N; ++k) idx[k] = i;
+    idx[1] = i % cols;
+    out[i] = apply(f, in, idx);
+  }
+}
+
 }  // namespace elementwise_detail
 
 // The CUDA loop of ElementwiseBackend (tensor/elementwise_backend.h).
@@ -66,6 +78,21 @@ struct CudaLoop {
       const StridedIndexer<N> ix = make_indexer(out.shape(), in);
       map_strided<T, N, F><<<grid_for(n), 256, 0, stream()>>>(o, ptrs, ix, n, f);
     }
+    UFLOW_CUDA_CHECK_LAUNCH();
+  }
+
+  // out[r, c] = f(in_0[r, c], in_1[c], in_2[r, c], ...) for contiguous operands, in_1 a
+  // per-column vector.
+  template <typename T, int N, typename F>
+  static void run_rows(const Tensor& out, const Tensor* const (&in)[N], int64_t rows, int64_t cols,
+                       const F& f) {
+    using namespace elementwise_detail;
+    const int64_t n = rows * cols;
+    if (n == 0) return;
+    Ptrs<T, N> ptrs;
+    for (int k = 0; k < N; ++k) ptrs.p[k] = static_cast<const T*>(in[k]->raw_data());
+    map_rows<T, N, F>
+        <<<grid_for(n), 256, 0, stream()>>>(static_cast<T*>(out.raw_data()), ptrs, n, cols, f);
     UFLOW_CUDA_CHECK_LAUNCH();
   }
 };
