@@ -27,7 +27,9 @@ inline float exp(float x) {
   constexpr float kLog2e = 1.44269504088896341f;
   constexpr float kLn2Hi = 0.693359375f, kLn2Lo = -2.12194440e-4f;
   // n = round(x / ln2) without a library call: floor(t) of t = x·log2(e) + 1/2.
-  const float t = xc * kLog2e + 0.5f;
+  // A NaN x takes n = 0 (converting NaN to an integer is undefined); r, hence the result,
+  // stays NaN. A select, so the loop still vectorises.
+  const float t = xc == xc ? xc * kLog2e + 0.5f : 0.0f;
   int32_t n = static_cast<int32_t>(t);
   n -= static_cast<float>(n) > t ? 1 : 0;
   const float fn = static_cast<float>(n);

@@ -102,6 +102,47 @@ TEST_CASE("unary ops match the standard library") {
   check_unary(UnaryOp::sign, kSample, [](double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); });
 }
 
+TEST_CASE("float32 exp, tanh, sigmoid and gelu of NaN and infinities") {
+  // The float32 loops use branch-free vectorised exp (tensor/cpu/vector_math.h). A NaN must
+  // come out NaN without undefined behaviour on the way (the sanitizer build checks), and
+  // infinities give the functions' limits. 600 elements: the vectorised and parallel paths.
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> in = {nan, inf, -inf, 0.0, 100.0, -100.0};
+  struct Expect {
+    UnaryOp op;
+    std::vector<double> out;  // per input; sigmoid(-100) = 3.7e-44 is within tolerance of 0
+  };
+  const std::vector<Expect> cases = {
+      {UnaryOp::exp, {nan, inf, 0.0, 1.0, inf, 0.0}},
+      {UnaryOp::tanh, {nan, 1.0, -1.0, 0.0, 1.0, -1.0}},
+      {UnaryOp::sigmoid, {nan, 1.0, 0.0, 0.5, 1.0, 0.0}},
+      {UnaryOp::gelu, {nan, inf, nan, 0.0, 100.0, 0.0}},
+  };
+  std::vector<double> x;
+  for (int rep = 0; rep < 100; ++rep) x.insert(x.end(), in.begin(), in.end());
+  const Tensor t = Tensor::from_vector(x, {static_cast<int64_t>(x.size())}, DType::f32);
+  for (const Expect& c : cases) {
+    const std::vector<double> y = kernels::unary(c.op, t).to_vector();
+    for (size_t i = 0; i < y.size(); ++i) {
+      const double e = c.out[i % in.size()];
+      CAPTURE(static_cast<int>(c.op));
+      CAPTURE(x[i]);
+      if (std::isnan(e) && c.op != UnaryOp::gelu) {
+        CHECK(std::isnan(y[i]));
+      } else if (std::isnan(e)) {
+        // gelu(-inf) = -inf · Φ(-inf): PyTorch gives NaN or -0 depending on the kernel; only
+        // NaN inputs must give NaN.
+        if (std::isnan(x[i])) CHECK(std::isnan(y[i]));
+      } else if (std::isinf(e)) {
+        CHECK(y[i] == e);
+      } else {
+        CHECK(std::fabs(y[i] - e) <= 1e-6 * std::fabs(e) + 1e-30);
+      }
+    }
+  }
+}
+
 TEST_CASE("log1p below -1 and log of negatives are NaN") {
   Tensor x = Tensor::from_vector({-2.0}, {1}, DType::f64);
   CHECK(std::isnan(kernels::unary(UnaryOp::log1p, x).item()));
