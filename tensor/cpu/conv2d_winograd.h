@@ -2,9 +2,9 @@
 // (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016): each 2×2 output
 // tile costs 16 multiplications per (input, output) channel pair instead of 36, so the GEMM
 // work drops 2.25× against im2col. The flow's subnets are almost all such convolutions
-// (docs/performance.md). The input gradient of such a convolution is again one (with the
-// kernel rotated and the channels swapped), so it goes the same way; the weight gradient
-// stays on im2col.
+// (README.md, "Where the time goes"). The input gradient of such a convolution is again one
+// (with the kernel rotated and the channels swapped), so it goes the same way; the weight
+// gradient stays on im2col.
 #pragma once
 
 #include "tensor/conv2d_geometry.h"
