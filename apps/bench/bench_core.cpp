@@ -63,9 +63,9 @@ void bench_cpu(int warmup, int runs) {
   }
 
   // conv2d forward and both backward passes: ours vs the GEMMs alone on an im2col matrix built
-  // beforehand, the floor for any im2col + GEMM convolution. The forward and the input gradient
-  // of this shape run Winograd F(2×2, 3×3) (2.25× fewer multiplications), so they can beat
-  // that floor; the weight gradient is im2col + GEMM. FLOPs are the direct convolution's.
+  // beforehand, the floor for any im2col + GEMM convolution. All three passes of this shape run
+  // Winograd F(2×2, 3×3) (2.25× fewer multiplications), so they can beat that floor. FLOPs are
+  // the direct convolution's.
   {
     const Tensor x = kernels::rand_uniform({kN, kC, kH, kW}, 3, 0, -1, 1);
     const Tensor w = kernels::rand_uniform({kC, kC, kK, kK}, 4, 0, -0.05, 0.05);

@@ -1,6 +1,6 @@
 // conv2d on the CPU. 3×3 stride-1 convolutions with enough channels (the flow's subnets) go to
-// Winograd's F(2×2, 3×3) (conv2d_winograd.h) for the forward and the input gradient; the rest,
-// and every weight gradient, is im2col + GEMM. Ungrouped convolutions whose GEMMs are large put a
+// Winograd's F(2×2, 3×3) (conv2d_winograd.h) for the forward and both gradients; the rest is
+// im2col + GEMM. Ungrouped convolutions whose GEMMs are large put a
 // chunk of samples side by side and run one GEMM per chunk (the wide layout below). Otherwise each
 // sample is unfolded into a (C·KH·KW, OH·OW) matrix whose rows for one group are contiguous,
 // so each group is a single GEMM against its (O/groups, C/groups·KH·KW) weight block; small
@@ -274,6 +274,8 @@ void CpuBackend::conv2d_backward_input(const Tensor& dx, const Tensor& dy, const
 void CpuBackend::conv2d_backward_weight(const Tensor& dw, const Tensor& dy, const Tensor& x,
                                         const Conv2dGeometry& g) const {
   dispatch_dtype(dy.dtype(), [&]<typename T>() {
+    if (winograd_applies(g))
+      return winograd_conv2d_backward_weight(dw.data<T>(), dy.data<T>(), x.data<T>(), g);
     if (wide(g)) return conv2d_backward_weight_wide(dw.data<T>(), dy.data<T>(), x.data<T>(), g);
     const int64_t ohw = g.out_pixels(), rows = g.col_rows(), og = g.o_per_group();
     const int64_t col_size = g.c * g.kh * g.kw * ohw;

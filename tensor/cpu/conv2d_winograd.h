@@ -4,7 +4,8 @@
 // work drops 2.25× against im2col. The flow's subnets are almost all such convolutions
 // (README.md, "Where the time goes"). The input gradient of such a convolution is again one
 // (with the kernel rotated and the channels swapped), so it goes the same way; the weight
-// gradient stays on im2col.
+// gradient is the transposed algorithm, F(3×3, 2×2) in effect, with the tiles as the GEMMs'
+// inner dimension.
 #pragma once
 
 #include "tensor/conv2d_geometry.h"
@@ -23,5 +24,10 @@ void winograd_conv2d_forward(T* y, const T* x, const T* w, const T* bias, const 
 // transposed to (C, O, 3, 3), padded so that its output is H × W.
 template <typename T>
 void winograd_conv2d_backward_input(T* dx, const T* dy, const T* w, const Conv2dGeometry& g);
+
+// dw (O, C, 3, 3) = Σ over samples and pixels of dy (N, O, OH, OW) times the input under each
+// kernel tap: the weight gradient of winograd_conv2d_forward, overwriting dw.
+template <typename T>
+void winograd_conv2d_backward_weight(T* dw, const T* dy, const T* x, const Conv2dGeometry& g);
 
 }  // namespace uflow::cpu

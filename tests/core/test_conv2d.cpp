@@ -208,8 +208,8 @@ TEST_CASE("conv2d backward passes are the adjoints of the forward (dot-product t
       {{3, 4, 6, 5}, {6, 2, 3, 3}, opts(2, 1, 2)},
       {{3, 4, 6, 5}, {6, 4, 2, 2}, opts(1, 0, 1, true)},
       {{11, 64, 64, 64}, {8, 64, 3, 3}, opts(1, 1)},  // the wide layout in two chunks
-      // Winograd forward and input gradient (the weight gradient stays on im2col): odd sizes,
-      // padding 0 and 2, and a batch in three chunks of samples.
+      // Winograd forward and both gradients: odd sizes (partial edge tiles), padding 0 and 2,
+      // and a batch in three chunks of samples.
       {{2, 16, 9, 7}, {24, 16, 3, 3}, opts(1, 1)},
       {{2, 16, 8, 9}, {16, 16, 3, 3}, opts(1, 0)},
       {{1, 16, 5, 6}, {16, 16, 3, 3}, opts(1, 2)},
@@ -257,15 +257,20 @@ TEST_CASE("gradcheck conv2d w.r.t. input, weight and bias") {
     CHECK_GRADCHECK([&](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], o); },
                     (std::vector<Tensor>{x, w, b}));
   }
-  // The Winograd path (3×3, stride 1, ≥ 16 channels: its forward and input gradient), odd
-  // output size, padding 1 and 0. The weight gradient is im2col's, checked above; holding the
-  // 2304 weights fixed keeps this check fast.
+  // The Winograd path (3×3, stride 1, ≥ 16 channels), odd output size, padding 1 and 0: all
+  // three gradients with padding 1 (3×3 output, one partial tile a side), input and bias with
+  // padding 0 (a 1×1 output).
   for (int64_t pad : {1, 0}) {
-    Tensor x = leaf(seq({1, 16, 3, 3}, 0.37, 0.1)), w = cos_seq({16, 16, 3, 3}, 0.91, 0.5);
+    Tensor x = leaf(seq({1, 16, 3, 3}, 0.37, 0.1)), w = leaf(cos_seq({16, 16, 3, 3}, 0.91, 0.5));
     Tensor b = leaf(bias_seq(16));
-    CHECK_GRADCHECK(
-        [&](const std::vector<Tensor>& in) { return conv2d(in[0], w, in[1], opts(1, pad)); },
-        (std::vector<Tensor>{x, b}));
+    if (pad == 1)
+      CHECK_GRADCHECK(
+          [&](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], in[2], opts(1, pad)); },
+          (std::vector<Tensor>{x, w, b}));
+    else
+      CHECK_GRADCHECK(
+          [&](const std::vector<Tensor>& in) { return conv2d(in[0], w, in[1], opts(1, pad)); },
+          (std::vector<Tensor>{x, b}));
   }
   // Without bias, from a non-contiguous input leaf.
   Tensor xt = leaf(kernels::transpose(seq({1, 2, 4, 3}, 0.37, 0.1), 2, 3));  // (1, 2, 3, 4)
@@ -273,4 +278,24 @@ TEST_CASE("gradcheck conv2d w.r.t. input, weight and bias") {
   CHECK_GRADCHECK(
       [](const std::vector<Tensor>& in) { return conv2d(in[0], in[1], Tensor(), opts(1, 1)); },
       (std::vector<Tensor>{xt, w}));
+}
+
+TEST_CASE("Winograd weight gradient in float32 stays within float32 rounding of float64") {
+  // The flow's shape class (3×3, 408 channels would be slow here; 64 keeps the sums long): the
+  // transforms add and halve, so the float32 gradient must stay as close to the float64 one as
+  // an im2col GEMM of the same length would (relative error in the norm ~1e-6).
+  const Shape xs{4, 64, 14, 13}, ws{48, 64, 3, 3};
+  const Conv2dOptions o = opts(1, 1);
+  Tensor x64 = seq(xs, 0.37, 0.1), g64 = cos_seq({4, 48, 14, 13}, 0.23, 0.7);
+  Tensor dw64 = kernels::conv2d_backward_weight(g64, x64, ws, o);
+  Tensor dw32 = kernels::conv2d_backward_weight(kernels::to_dtype(g64, DType::f32),
+                                                kernels::to_dtype(x64, DType::f32), ws, o);
+  const std::vector<double> a = dw64.to_vector(), b = dw32.to_vector();
+  double diff = 0, norm = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff += (a[i] - b[i]) * (a[i] - b[i]);
+    norm += a[i] * a[i];
+  }
+  CHECK(norm > 1.0);
+  CHECK(std::sqrt(diff / norm) < 1e-5);
 }
