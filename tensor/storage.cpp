@@ -4,6 +4,7 @@
 #include <new>
 
 #include "tensor/cuda/runtime.h"
+#include "tensor/host_block_cache.h"
 #include "tensor/profiler.h"
 
 namespace uflow {
@@ -12,9 +13,9 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
   if (nbytes == 0) return;
   profile::Scope scope(profile::Kind::allocation);
   if (device == Device::cpu) {
-    // 64-byte alignment keeps OpenBLAS and vectorised loops on their fast paths.
-    const size_t rounded = (nbytes + 63) / 64 * 64;
-    data_ = std::aligned_alloc(64, rounded);
+    // 64-byte alignment keeps OpenBLAS and vectorised loops on their fast paths; large blocks
+    // are recycled by size (host_block_cache.h).
+    data_ = HostBlockCache::process().allocate(nbytes);
     if (!data_) throw std::bad_alloc();
   } else {
     data_ = cuda::allocate(nbytes);
@@ -24,7 +25,7 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
 Storage::~Storage() {
   if (!data_) return;
   if (device_ == Device::cpu)
-    std::free(data_);
+    HostBlockCache::process().release(data_, nbytes_);
   else
     cuda::release(data_, nbytes_);
 }

@@ -15,6 +15,7 @@
 #include "apps/model/reference_checkpoint_import.h"
 #include "apps/model/weight_import.h"
 #include "layers/cait.h"
+#include "tensor/host_block_cache.h"
 #include "weights/hdf5_file.h"
 #include "weights/hdf5_walk.h"
 #include "weights/safetensors_file.h"
@@ -147,8 +148,10 @@ int import_command(const std::vector<std::string>& args) {
   // Each tensor is freed before the next is read, but glibc's adaptive mmap threshold would
   // serve these MB-sized blocks from the heap after the first free, where fragmentation keeps
   // them resident: the full cait_m48_448 import then peaks near 900 MB instead of about 30 MB.
-  // A fixed threshold returns every large block to the system when it is freed.
+  // A fixed threshold returns every large block to the system when it is freed, and the
+  // tensor block cache, which pays off only when a model repeats its sizes, stays off.
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  HostBlockCache::process().set_limit(0);
   const std::unique_ptr<TensorSource> source = open_source(path);
   UFLOW_CHECK(!source->tensors().empty(), path, ": holds no tensors");
   if (const auto* ckpt = dynamic_cast<const TorchCheckpoint*>(source.get());
