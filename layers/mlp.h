@@ -10,6 +10,8 @@ class Mlp : public Module {
   Tensor forward(const Tensor& x) const;
 
  private:
+  Tensor forward_rows(const Tensor& x) const;  // all rows of x in one pass
+
   std::shared_ptr<Linear> fc1_, fc2_;
 };
 

@@ -83,6 +83,25 @@ TEST_CASE("gradcheck: Linear, LayerNorm, Mlp") {
                   with_params(input({2, 3}, 7), mlp));
 }
 
+TEST_CASE("Mlp inference over many rows goes in row blocks with the one-pass result") {
+  // 3 × 700 = 2100 rows: four blocks of 512 and a partial one. Under no-grad the CPU path runs
+  // the blocks (layers/mlp.cpp); with gradients the same rows go through in one pass.
+  Generator gen(5);
+  Mlp mlp(8, 16, gen);
+  randomize(mlp, 14);
+  const Tensor x = input({3, 700, 8}, 15);
+  const Tensor one_pass = mlp.forward(x);
+  REQUIRE(one_pass.requires_grad());  // gradients are recorded: no blocking
+  Tensor blocked;
+  {
+    NoGradGuard no_grad;
+    blocked = mlp.forward(x);
+  }
+  CHECK_FALSE(blocked.requires_grad());
+  CHECK(blocked.shape() == Shape{3, 700, 8});
+  CHECK_CLOSE(blocked, detach(one_pass), 1e-12, 1e-12);
+}
+
 TEST_CASE("gradcheck: TalkingHeadAttn and LayerScaleBlock (heads really mix)") {
   Generator gen(2);
   TalkingHeadAttn attn(6, 3, gen);
