@@ -147,7 +147,7 @@ int bench_precision(const std::vector<std::string>& argv) {
     std::printf("%-9s %9.2f %12.3g %12.3g %12.3g %14lld %8.4f %8.4f %8.4f %8.4f %8.4f\n",
                 cuda::to_string(r.precision), r.seconds, r.max_map_diff, r.max_score_diff,
                 r.max_nfa_diff, static_cast<long long>(r.mask_pixels_differ), f(m.image_auroc),
-                f(m.pixel_auroc), f(m.aupro), m.miou_nfa, m.miou_oracle);
+                f(m.pixel_auroc), f(m.aupro), f(m.miou_nfa), f(m.miou_oracle));
   }
   for (const bench::PrecisionRow& r : rows) {
     const EvalResult& m = r.metrics;
@@ -158,7 +158,7 @@ int bench_precision(const std::vector<std::string>& argv) {
         cuda::to_string(r.precision), cuda::to_string(rows[0].precision), device_name(opt.device),
         r.max_map_diff, r.max_score_diff, r.max_nfa_diff,
         static_cast<long long>(r.mask_pixels_differ), static_cast<long long>(r.mask_pixels),
-        f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), m.miou_nfa, m.miou_oracle, r.seconds);
+        f(m.image_auroc), f(m.pixel_auroc), f(m.aupro), f(m.miou_nfa), f(m.miou_oracle), r.seconds);
   }
   return 0;
 }
