@@ -313,7 +313,7 @@ trap '[ -n "$tmp_site" ] && rm -rf "$tmp_site"' EXIT
 check_dependency_paths() {
   local cache="$build_dir/CMakeCache.txt" bad=0 key value
   for key in PKG_CONFIG_EXECUTABLE pkgcfg_lib_OPENBLAS_openblas OPENBLAS_INCLUDEDIR \
-    pkgcfg_lib_STB_stb STB_INCLUDEDIR HDF5_C_INCLUDE_DIR HDF5_hdf5_LIBRARY_RELEASE \
+    pkgcfg_lib_PNG_png16 pkgcfg_lib_JPEG_jpeg HDF5_C_INCLUDE_DIR HDF5_hdf5_LIBRARY_RELEASE \
     STB_INCLUDE_DIR DOCTEST_INCLUDE_DIR CSV_INCLUDE_DIR CSV_LIBRARY pkgcfg_lib_LIBZIP_zip \
     LIBZIP_INCLUDEDIR nlohmann_json_DIR; do
     value=$(sed -n "s/^$key:[A-Z]*=//p" "$cache" | head -1)
