@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "apps/model/model_spec.h"
+#include "tensor/host_block_cache.h"
 #include "weights/weight_file.h"
 
 namespace fs = std::filesystem;
@@ -32,6 +33,9 @@ void load_timm_weights(Module& model, const std::vector<std::string>& unbuilt,
   for (auto& [name, t] : load_weights(path, expected, unbuilt))
     model.set_parameter(name, kernels::to_dtype(t, DType::f32));
   model.requires_grad(false);
+  // The file's float64 copies and the replaced random weights are sizes the forward never asks
+  // for again: give them back instead of keeping them in the block cache (host_block_cache.h).
+  HostBlockCache::process().clear();
 }
 
 std::unique_ptr<FeatureExtractor> build_resnet(const ModelSpec& spec) {
