@@ -62,9 +62,9 @@ void* HostBlockCache::allocate(size_t nbytes) {
 void HostBlockCache::release(void* ptr, size_t nbytes) {
   if (!ptr) return;
   const size_t bytes = rounded(nbytes);
-  {
+  if (bytes >= kMinBytes) {  // small blocks never take the lock
     std::lock_guard<std::mutex> lock(mu_);
-    if (bytes >= kMinBytes && bytes <= limit_) {
+    if (bytes <= limit_) {
       trim_to(limit_ - bytes);
       order_.push_back({bytes, ptr});
       by_size_.emplace(bytes, std::prev(order_.end()));

@@ -192,11 +192,22 @@ void transform_weight_grads(T* dw, const T* m, int64_t o_count, int64_t c_count)
 // Chunks of samples keep V and M under this many elements together.
 constexpr int64_t kScratchElements = int64_t{24} << 20;
 
+// Samples per chunk: the transformed inputs (16, C, tiles) and outputs (16, O, tiles) of a chunk
+// fit in kScratchElements.
+int64_t chunk_samples(const WinogradShape& s) {
+  return std::clamp<int64_t>(kScratchElements / (kTile * (s.c + s.o) * s.tiles_per_sample()), 1,
+                             s.n);
+}
+
+// The shape of the forward convolution of g (the weight gradient tiles the same way).
+WinogradShape forward_shape(const Conv2dGeometry& g) {
+  return {g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.pad_top, g.pad_left};
+}
+
 // The convolution itself, given the transformed kernels u (16, O, C).
 template <typename T>
 void winograd_run(T* y, const T* x, const T* u, const T* bias, const WinogradShape& s) {
-  const int64_t per = s.tiles_per_sample();
-  const int64_t chunk = std::clamp<int64_t>(kScratchElements / (kTile * (s.c + s.o) * per), 1, s.n);
+  const int64_t per = s.tiles_per_sample(), chunk = chunk_samples(s);
   T* v = scratch<T>(1, kTile * s.c * chunk * per);
   T* m = scratch<T>(2, kTile * s.o * chunk * per);
   for (int64_t s0 = 0; s0 < s.n; s0 += chunk) {
@@ -224,7 +235,7 @@ void winograd_conv2d_forward(T* y, const T* x, const T* w, const T* bias, const 
   // w (O, C, 3, 3): kernel (o, c) at w + (o·C + c)·9, rows 3 apart.
   transform_kernels(
       u, g.o, g.c, [&](int64_t o, int64_t c) { return w + (o * g.c + c) * 9; }, 3, 1);
-  winograd_run(y, x, u, bias, {g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.pad_top, g.pad_left});
+  winograd_run(y, x, u, bias, forward_shape(g));
 }
 
 template <typename T>
@@ -242,9 +253,8 @@ void winograd_conv2d_backward_input(T* dx, const T* dy, const T* w, const Conv2d
 
 template <typename T>
 void winograd_conv2d_backward_weight(T* dw, const T* dy, const T* x, const Conv2dGeometry& g) {
-  const WinogradShape s{g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.pad_top, g.pad_left};
-  const int64_t per = s.tiles_per_sample();
-  const int64_t chunk = std::clamp<int64_t>(kScratchElements / (kTile * (s.c + s.o) * per), 1, s.n);
+  const WinogradShape s = forward_shape(g);
+  const int64_t per = s.tiles_per_sample(), chunk = chunk_samples(s);
   T* m = scratch<T>(0, kTile * s.o * s.c);
   T* v = scratch<T>(1, kTile * s.c * chunk * per);
   T* e = scratch<T>(2, kTile * s.o * chunk * per);
